@@ -1,0 +1,37 @@
+// Reads global/pg_control of a (possibly stopped) data directory, like pg_controldata.
+// Only the leading fields whose layout is the same in PostgreSQL 9.6 and later.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace repmgr::pg {
+
+// PostgreSQL's DBState values.
+enum class DbState : std::uint32_t {
+    kStartup = 0,
+    kShutdowned = 1,
+    kShutdownedInRecovery = 2,
+    kShuttingDown = 3,
+    kInCrashRecovery = 4,
+    kInArchiveRecovery = 5,
+    kInProduction = 6,
+};
+
+struct ControlData {
+    std::uint64_t system_identifier = 0;
+    std::uint32_t control_version = 0;
+    DbState state = DbState::kStartup;
+    std::uint64_t checkpoint_lsn = 0;
+    std::uint64_t checkpoint_redo_lsn = 0;
+    std::uint32_t checkpoint_timeline = 0;
+};
+
+// nullopt if the file cannot be read or does not look like a pg_control file.
+std::optional<ControlData> read_control_file(const std::string& data_directory);
+
+// "X/X" as PostgreSQL prints an LSN.
+std::string format_lsn(std::uint64_t lsn);
+
+}  // namespace repmgr::pg

@@ -1,0 +1,179 @@
+#include "cli/help.hpp"
+
+#include <fmt/format.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "repmgr/common/strings.hpp"
+
+namespace repmgr::cli {
+namespace {
+
+std::string os_user() {
+    if (const passwd* pw = getpwuid(geteuid())) return pw->pw_name;
+    return "";
+}
+
+std::string env_or(const char* name, const std::string& fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? v : fallback;
+}
+
+void print_common_options() {
+    fmt::print(
+        "General options:\n"
+        "  -?, --help                 show this help and exit\n"
+        "  -V, --version              show the version and exit\n"
+        "  --version-number           show the version as a number and exit\n"
+        "\n"
+        "General configuration options:\n"
+        "  -b, --pg_bindir=PATH       directory holding the PostgreSQL binaries\n"
+        "  -f, --config-file=PATH     repmgr configuration file\n"
+        "  -F, --force                override checks that would otherwise stop the action\n"
+        "  --dry-run                  check prerequisites and show what would be done, change nothing\n"
+        "\n");
+    const std::string user = os_user();
+    fmt::print(
+        "Database connection options:\n"
+        "  -d, --dbname=DBNAME        database to connect to, or a conninfo string (default: \"{}\")\n",
+        env_or("PGDATABASE", user));
+    if (const char* host = std::getenv("PGHOST"); host && *host) {
+        fmt::print("  -h, --host=HOSTNAME        database server host (default: \"{}\")\n", host);
+    } else {
+        fmt::print("  -h, --host=HOSTNAME        database server host\n");
+    }
+    fmt::print(
+        "  -p, --port=PORT            database server port (default: \"{}\")\n"
+        "  -U, --username=USERNAME    database user name to connect as (default: \"{}\")\n"
+        "\n",
+        env_or("PGPORT", "5432"), user);
+    fmt::print(
+        "Node-specific options:\n"
+        "  -D, --pgdata=DIR           location of the node's data directory\n"
+        "  --node-id                  act on the node with this ID (where the action allows it)\n"
+        "  --node-name                act on the node with this name (where the action allows it)\n"
+        "\n"
+        "Logging options:\n"
+        "  --dry-run                  show what would happen without doing it\n"
+        "  -L, --log-level            one of DEBUG, INFO, NOTICE, WARNING, ERROR, ALERT, CRIT or EMERG\n"
+        "                             (default: NOTICE)\n"
+        "  --log-to-file              write log messages to the file set by \"log_file\"\n"
+        "  -q, --quiet                print only errors\n"
+        "  -t, --terse                leave out DETAIL and HINT lines\n"
+        "  -v, --verbose              print more detail about what is going on\n"
+        "\n");
+}
+
+}  // namespace
+
+void print_general_help(const std::string& progname, bool running_as_root) {
+    fmt::print("{}: replication management tool for PostgreSQL\n\n", progname);
+    if (running_as_root) {
+        fmt::print(
+            "\t**************************************************\n"
+            "\t*** repmgr must be executed by a non-superuser ***\n"
+            "\t**************************************************\n\n");
+    }
+    fmt::print(
+        "Usage:\n"
+        "    {0} [OPTIONS] primary {{register|unregister|check|status}}\n"
+        "    {0} [OPTIONS] standby {{clone|register|unregister|promote|follow|switchover|check|status}}\n"
+        "    {0} [OPTIONS] node    {{status|check|rejoin|service}}\n"
+        "    {0} [OPTIONS] cluster {{show|event|matrix|crosscheck|cleanup}}\n"
+        "    {0} [OPTIONS] witness {{register|unregister}}\n"
+        "    {0} [OPTIONS] service {{status|pause|unpause}}\n"
+        "    {0} [OPTIONS] daemon  {{start|stop}}\n"
+        "\n"
+        "  \"primary\" may also be written \"master\".\n"
+        "  Run \"{0} <command> --help\" to see the options of one command.\n\n",
+        progname);
+    print_common_options();
+    fmt::print("{} home page: <https://repmgr.org/>\n", progname);
+}
+
+bool print_command_help(const std::string& progname, const std::string& command) {
+    const std::string c = to_lower(command);
+    if (c == "primary" || c == "master") {
+        fmt::print(
+            "{0} primary: manage the primary node\n\n"
+            "  {0} primary register     record this node as the primary in the repmgr metadata,\n"
+            "                           installing the \"repmgr\" extension if needed\n"
+            "  {0} primary unregister   remove the record of an inactive primary\n\n"
+            "  PRIMARY REGISTER options:\n"
+            "    --dry-run              check prerequisites, register nothing\n"
+            "    -F, --force            overwrite an existing node record\n"
+            "    -S, --superuser=USER   superuser used to install the extension\n\n"
+            "  PRIMARY UNREGISTER options:\n"
+            "    --dry-run              check prerequisites, unregister nothing\n"
+            "    --node-id              ID of the inactive primary to remove\n"
+            "    -F, --force            remove the record even if the node is marked active\n\n",
+            progname);
+        return true;
+    }
+    if (c == "cluster") {
+        fmt::print(
+            "{0} cluster: information about the whole replication cluster\n\n"
+            "  {0} cluster show         each registered node with its role and status\n"
+            "  {0} cluster event        the most recent events recorded in the metadata\n"
+            "  {0} cluster matrix       which node can connect to which (over SSH)\n"
+            "  {0} cluster crosscheck   the matrix as seen from every node\n"
+            "  {0} cluster cleanup      purge old monitoring history\n\n"
+            "  CLUSTER SHOW options:\n"
+            "    --csv                  machine-readable output: node_id,connected,in_recovery\n"
+            "    --compact              narrower table (no connection strings)\n"
+            "    --verbose              show the connection errors of unreachable nodes\n"
+            "    --terse                leave out the warning list\n\n"
+            "  CLUSTER EVENT options:\n"
+            "    --limit=N              show at most N events (default: 20)\n"
+            "    --all                  show every event (ignored together with --limit)\n"
+            "    --node-id              only events of the node with this ID\n"
+            "    --node-name            only events of the node with this name\n"
+            "    --event                only events of this type\n"
+            "    --compact              leave out the Details column\n"
+            "    --csv                  comma-separated output\n\n"
+            "  CLUSTER CLEANUP options:\n"
+            "    -k, --keep-history=N   keep the monitoring history of the last N days\n"
+            "    --node-id              only purge the history of this node\n\n",
+            progname);
+        return true;
+    }
+    if (c == "node") {
+        fmt::print(
+            "{0} node: operations on the local node\n\n"
+            "  {0} node status          overview of the local node\n"
+            "  {0} node check           health checks of the local node\n"
+            "  {0} node rejoin          attach a stopped node to a primary as a standby\n"
+            "  {0} node service         start, stop, restart or reload the local PostgreSQL\n\n"
+            "  NODE STATUS options:\n"
+            "    --csv                  comma-separated output\n"
+            "    --is-shutdown-cleanly  report whether PostgreSQL was shut down cleanly\n\n"
+            "  NODE CHECK options:\n"
+            "    --csv                  comma-separated output of the full report\n"
+            "    --nagios               Nagios plugin output (single checks only)\n"
+            "    -S, --superuser=USER   superuser for checks that need one\n"
+            "  Single checks (the exit code is the Nagios status 0-3):\n"
+            "    --archive-ready        WAL files waiting to be archived\n"
+            "    --downstream           whether the expected standbys are attached\n"
+            "    --upstream             whether this node is attached to its upstream\n"
+            "    --replication-lag      replication lag of this standby\n"
+            "    --role                 registered role against the actual role\n"
+            "    --slots                inactive physical replication slots\n"
+            "    --missing-slots        replication slots registered standbys need but lack\n"
+            "    --data-directory-config  \"data_directory\" against the server's data directory\n"
+            "    --repmgrd              whether repmgrd runs (and is not paused)\n"
+            "    --db-connection        whether the node accepts a connection\n\n",
+            progname);
+        return true;
+    }
+    if (c == "standby" || c == "witness" || c == "service" || c == "daemon") {
+        fmt::print("{0} {1}: see \"{0} --help\" for the list of actions.\n"
+                   "  The {1} actions are not yet available in this version.\n\n",
+                   progname, c);
+        return true;
+    }
+    return false;
+}
+
+}  // namespace repmgr::cli

@@ -1,0 +1,45 @@
+// Commands whose implementation comes with later issues (standby lifecycle, switchover,
+// repmgrd). They are part of the grammar, so option checks and help work, but running one
+// says it is not available and exits 1 (main.cpp).
+#include <CLI/CLI.hpp>
+
+#include "cli/app.hpp"
+#include "cli/handlers.hpp"
+
+namespace repmgr::cli {
+
+void register_standby_commands(CLI::App& root, CliContext& ctx) {
+    CLI::App* noun = add_noun(root, "standby", "manage standby nodes");
+    ctx.add_verb(add_verb(*noun, "clone", "clone a standby"), Action::kStandbyClone, nullptr, 1);
+    ctx.add_verb(add_verb(*noun, "register", "register a standby"), Action::kStandbyRegister, nullptr);
+    ctx.add_verb(add_verb(*noun, "unregister", "unregister a standby"), Action::kStandbyUnregister, nullptr);
+    ctx.add_verb(add_verb(*noun, "promote", "promote a standby"), Action::kStandbyPromote, nullptr);
+    ctx.add_verb(add_verb(*noun, "follow", "follow a new upstream"), Action::kStandbyFollow, nullptr);
+    ctx.add_verb(add_verb(*noun, "switchover", "planned role swap"), Action::kStandbySwitchover, nullptr);
+    ctx.add_verb(add_verb(*noun, "check", "same as \"node check\""), Action::kNodeCheck, node_check);
+    ctx.add_verb(add_verb(*noun, "status", "same as \"node status\""), Action::kNodeStatus, node_status);
+}
+
+void register_witness_commands(CLI::App& root, CliContext& ctx) {
+    CLI::App* noun = add_noun(root, "witness", "manage the witness node");
+    ctx.add_verb(add_verb(*noun, "register", "register a witness"), Action::kWitnessRegister, nullptr);
+    ctx.add_verb(add_verb(*noun, "unregister", "unregister a witness"), Action::kWitnessUnregister, nullptr);
+}
+
+void register_service_commands(CLI::App& root, CliContext& ctx) {
+    CLI::App* noun = add_noun(root, "service", "repmgrd status and pausing");
+    ctx.add_verb(add_verb(*noun, "status", "repmgrd status of every node"), Action::kServiceStatus, nullptr);
+    ctx.add_verb(add_verb(*noun, "pause", "pause repmgrd failover"), Action::kServicePause, nullptr);
+    ctx.add_verb(add_verb(*noun, "unpause", "resume repmgrd failover"), Action::kServiceUnpause, nullptr);
+}
+
+void register_daemon_commands(CLI::App& root, CliContext& ctx) {
+    CLI::App* noun = add_noun(root, "daemon", "start and stop repmgrd");
+    ctx.add_verb(add_verb(*noun, "start", "start repmgrd"), Action::kDaemonStart, nullptr);
+    ctx.add_verb(add_verb(*noun, "stop", "stop repmgrd"), Action::kDaemonStop, nullptr);
+    ctx.add_verb(add_verb(*noun, "status", "same as \"service status\""), Action::kServiceStatus, nullptr);
+    ctx.add_verb(add_verb(*noun, "pause", "same as \"service pause\""), Action::kServicePause, nullptr);
+    ctx.add_verb(add_verb(*noun, "unpause", "same as \"service unpause\""), Action::kServiceUnpause, nullptr);
+}
+
+}  // namespace repmgr::cli

@@ -69,7 +69,7 @@ std::vector<std::string> validate_option_values(ParsedCommandLine& parsed,
         std::string err;
         auto info = db::ConnInfo::try_parse(*o.dbname, &err);
         if (!info) {
-            errors.push_back("error parsing conninfo:\n" + trim(err));
+            errors.push_back("error parsing conninfo:\n" + err);  // libpq's text ends in \n
         } else {
             // host/hostaddr/port/user of a -d conninfo overwrite -h/-p/-U (commands.md §1.2).
             if (auto v = info->get("host")) o.host = *v;

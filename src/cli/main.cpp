@@ -24,11 +24,13 @@ std::string basename_of(const std::string& path) {
     return pos == std::string::npos ? path : path.substr(pos + 1);
 }
 
+// `command_known`: the command word had been determined when the errors were found (errors
+// in option values are found before that, so their hint names no command).
 void print_error_block(const std::vector<std::string>& errors, const ParsedCommandLine& parsed,
-                       const std::string& progname) {
+                       const std::string& progname, bool command_known) {
     std::string text = "The following command line errors were encountered:\n";
     for (const auto& e : errors) text += "  " + e + "\n";
-    if (parsed.command_valid) {
+    if (command_known && parsed.command_valid) {
         text += fmt::format("Try \"{0} --help\" or \"{0} {1} --help\" for more information.\n",
                             progname, parsed.command_word);
     } else {
@@ -90,7 +92,7 @@ int run(int argc, char** argv) {
         return to_int(ExitCode::kBadConfig);
     }
     if (!option_errors.empty()) {
-        print_error_block(option_errors, parsed, progname);
+        print_error_block(option_errors, parsed, progname, false);
         return to_int(ExitCode::kBadConfig);
     }
     if (o.help) {
@@ -126,7 +128,7 @@ int run(int argc, char** argv) {
         config_required = applicability.config_required;
     }
     if (!errors.empty()) {
-        print_error_block(errors, parsed, progname);
+        print_error_block(errors, parsed, progname, true);
         return to_int(ExitCode::kBadConfig);
     }
     if (!parsed.getopt_errors.empty()) {

@@ -4,6 +4,7 @@
 #include "repmgr/config/values.hpp"
 
 #include <array>
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -17,7 +18,10 @@ namespace {
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 // strtol-based integer parsing as repmgr does it (spec/config.md §3.2): trailing characters
-// after the digits are ignored, so "10s" is 10 and "0x10" is 0. On error the value is -1.
+// after the digits are ignored, so "10s" is 10 and "0x10" is 0. On error the value stored is
+// what repmgr's parser leaves behind: 0 for no number, the number itself when below the
+// minimum. So "node_id=0" reports only the minimum, not also
+// "required parameter was not found" (checked against repmgr 5.3.3).
 int parse_int(std::string_view name, std::string_view value, int min,
               std::vector<std::string>& errors) {
     if (value.empty()) return 0;
@@ -29,17 +33,17 @@ int parse_int(std::string_view name, std::string_view value, int min,
     const std::string provided = " (provided: " + quoted(value) + ")";
     if (end == text.c_str() || errno != 0) {
         errors.push_back(prefix + "invalid value" + provided);
-        return -1;
+        return 0;
     }
     if (parsed > INT_MAX) {
         errors.push_back(prefix +
                          "must be a positive signed 32 bit integer, i.e. 2147483647 or less" +
                          provided);
-        return -1;
+        return 0;
     }
     if (parsed < min) {
         errors.push_back(prefix + "must be " + std::to_string(min) + " or greater" + provided);
-        return -1;
+        return static_cast<int>(std::max<long>(parsed, INT_MIN));
     }
     return static_cast<int>(parsed);
 }

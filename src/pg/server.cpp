@@ -68,6 +68,18 @@ AttachState attach_state(const std::vector<ReplicationClient>& clients,
     return match->state == "streaming" ? AttachState::kAttached : AttachState::kNotAttached;
 }
 
+std::optional<std::string> attach_warning(AttachState state, const std::string& application_name) {
+    switch (state) {
+        case AttachState::kDetached:
+            return "node \"" + application_name + "\" not found in \"pg_stat_replication\"";
+        case AttachState::kUnknown:
+            // Two spaces before the name: repmgr's text (commands.md §24 quirk 12).
+            return "multiple entries with \"application_name\" set to  \"" + application_name + "\"";
+        default:
+            return std::nullopt;
+    }
+}
+
 StandbyReplayInfo get_standby_replay_info(db::Connection& conn) {
     auto r = conn.query_one(
         "SELECT COALESCE(pg_catalog.pg_last_wal_receive_lsn()::text, ''), "

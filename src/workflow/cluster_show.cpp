@@ -28,7 +28,8 @@ NodeProbe probe_one(const NodeRecord& rec, std::chrono::milliseconds query_timeo
     options.query_timeout = query_timeout;
     auto connected = db::Connection::try_connect(*info, options);
     if (!connected.ok()) {
-        probe.connect_error = trim(connected.error().libpq_message());
+        probe.connect_error = connected.error().libpq_message();
+        probe.connect_attempted = connected.error().attempted();
         // A node that did not answer within connect_timeout will not answer a ping either:
         // skip it, so a hung node costs one timeout, not two (repmgr pings it again).
         if (probe.connect_error.find("timeout expired") == std::string::npos) {
@@ -154,25 +155,32 @@ std::string attachment_marker(const std::vector<NodeRecord>& records,
         return "? ";
     }
     const NodeProbe& up_probe = probes[up_index];
-    const std::string pair = fmt::format("{} attached to its upstream node \"{}\" (ID: {})",
-                                         node_label(rec), upstream->node_name, upstream->node_id);
+    const std::string undetermined =
+        fmt::format("unable to determine if {} is attached to its upstream node \"{}\" (ID: {})",
+                    node_label(rec), upstream->node_name, upstream->node_id);
     if (up_probe.reach != NodeReach::kUp) {
+        // repmgr connects to the upstream again here (so -v shows its error again), then
+        // cannot tell whether the node is attached.
+        out.log_lines.push_back({"", up_index});
         out.warnings.push_back(fmt::format("unable to connect to {}'s upstream node \"{}\" (ID: {})",
                                            node_label(rec), upstream->node_name, upstream->node_id));
+        out.warnings.push_back(undetermined);
         return "? ";
     }
     if (!up_probe.clients) {
-        out.warnings.push_back(fmt::format("unable to determine if {} is attached to its upstream node \"{}\" (ID: {})",
-                                           node_label(rec), upstream->node_name, upstream->node_id));
+        out.warnings.push_back(undetermined);
         return "? ";
     }
+    const std::string pair = fmt::format("{} attached to its upstream node \"{}\" (ID: {})",
+                                         node_label(rec), upstream->node_name, upstream->node_id);
     std::string state;
-    switch (pg::attach_state(*up_probe.clients, rec.node_name, &state)) {
+    const pg::AttachState attach = pg::attach_state(*up_probe.clients, rec.node_name, &state);
+    if (auto w = pg::attach_warning(attach, rec.node_name)) out.log_lines.push_back({*w, 0});
+    switch (attach) {
         case pg::AttachState::kAttached:
             return "";
         case pg::AttachState::kUnknown:
-            out.warnings.push_back(fmt::format("unable to determine if {} is attached to its upstream node \"{}\" (ID: {})",
-                                               node_label(rec), upstream->node_name, upstream->node_id));
+            out.warnings.push_back(undetermined);
             return "? ";
         case pg::AttachState::kNotAttached:
             out.warnings.push_back(fmt::format("{} in state \"{}\"", pair, state));
@@ -243,6 +251,14 @@ void upstream_cell(const std::vector<NodeRecord>& records, const std::vector<Nod
     }
 }
 
+// What a quiet connection prints with -v: the connect-or-die text, as an ERROR line.
+void log_connection_error(const NodeProbe& probe) {
+    if (probe.connect_attempted.empty()) return;
+    log::error("connection to database failed");
+    log::detail("\n{}", probe.connect_error);
+    log::detail("attempted to connect using:\n  {}", probe.connect_attempted);
+}
+
 }  // namespace
 
 std::vector<NodeProbe> probe_nodes(const std::vector<NodeRecord>& records,
@@ -292,13 +308,21 @@ ClusterShowReport cluster_show(const ClusterShowOptions& options) {
         const NodeProbe& probe = probes[i];
         if (probe.reach != NodeReach::kUp) {
             report.had_connection_error = true;
+            if (options.verbose) log_connection_error(probe);
             report.warnings.push_back(
                 options.verbose
                     ? fmt::format("when attempting to connect to {}, following error encountered :\n\"{}\"",
-                                  node_label(rec), probe.connect_error)
+                                  node_label(rec), trim(probe.connect_error))
                     : fmt::format("unable to connect to {}", node_label(rec)));
         }
         NodeStatusCells cells = format_node_status(records, probes, i);
+        for (const auto& line : cells.log_lines) {
+            if (!line.warning.empty()) {
+                log::warning("{}", line.warning);
+            } else if (options.verbose) {
+                log_connection_error(probes[line.failed_probe]);
+            }
+        }
         report.warnings.insert(report.warnings.end(), cells.warnings.begin(), cells.warnings.end());
         report.had_error = report.had_error || cells.error;
 

@@ -176,7 +176,9 @@ CheckResult check_upstream(CheckTarget& t) {
     }
     db::Connection upstream_conn = db::Connection::connect(upstream->conninfo);
     auto clients = pg::get_replication_clients(upstream_conn);
-    bool attached = pg::attach_state(clients, t.record.node_name) == pg::AttachState::kAttached;
+    const pg::AttachState state = pg::attach_state(clients, t.record.node_name);
+    if (auto w = pg::attach_warning(state, t.record.node_name)) log::warning("{}", *w);
+    const bool attached = state == pg::AttachState::kAttached;
     return make(attached ? CheckStatus::kOk : CheckStatus::kCritical,
                 fmt::format("{} is {}attached to expected upstream node \"{}\" (ID: {})",
                             label(t.record), attached ? "" : "not ", upstream->node_name,

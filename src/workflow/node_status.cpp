@@ -83,12 +83,17 @@ void add_replication(NodeStatusReport& r, db::Connection& conn, const metadata::
     for (const auto& d : downstream) {
         if (d.type == NodeType::kWitness) continue;
         ++streaming_children;
-        if (pg::attach_state(clients, d.node_name) != pg::AttachState::kAttached) detached.push_back(&d);
+        const pg::AttachState state = pg::attach_state(clients, d.node_name);
+        if (auto w = pg::attach_warning(state, d.node_name)) log::warning("{}", *w);
+        if (state != pg::AttachState::kAttached) detached.push_back(&d);
     }
     if (!detached.empty()) {
         r.warnings.push_back(fmt::format("- {} of {} downstream nodes not attached:", detached.size(),
                                          streaming_children));
-        for (const auto* d : detached) r.warnings.push_back(fmt::format("  - {} (ID: {})", d->node_name, d->node_id));
+        // These sub-items end with a newline in repmgr's output (a blank line follows each).
+        for (const auto* d : detached) {
+            r.warnings.push_back(fmt::format("  - {} (ID: {})\n", d->node_name, d->node_id));
+        }
     }
     if (!missing.empty()) {
         r.warnings.push_back(fmt::format("- replication slots missing for following {} node(s):", missing.size()));

@@ -43,16 +43,21 @@ std::optional<db::Connection> superuser_connection(const config::Config& cfg,
                                 conn.user()))
             .hint("supply a valid superuser name with -S/--superuser");
     }
-    auto su = connect_quiet_as(cfg.conninfo, *options.superuser);
-    if (!su) {
+    db::ConnInfo info = db::ConnInfo::parse(cfg.conninfo);
+    info.set("user", *options.superuser);
+    auto su = db::Connection::try_connect(info);
+    if (!su.ok()) {
+        // repmgr prints the libpq error here, without the "attempted to connect using" part.
+        log::error("connection to database failed");
+        log::detail("\n{}", su.error().libpq_message());
         throw Error(ExitCode::kBadConfig, fmt::format("unable to establish superuser connection as \"{}\"",
                                                       *options.superuser));
     }
-    if (!pg::is_superuser(*su)) {
+    if (!pg::is_superuser(su.value())) {
         throw Error(ExitCode::kBadConfig,
                     fmt::format("\"{}\" is not a superuser", *options.superuser));
     }
-    return su;
+    return std::move(su).take();
 }
 
 // Returns true if the extension was created by this call.

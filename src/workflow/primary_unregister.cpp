@@ -15,11 +15,17 @@ std::string describe(const metadata::NodeRecord& rec) {
     return fmt::format("node \"{}\" (ID: {})", rec.node_name, rec.node_id);
 }
 
+// Connects to the node the metadata names as primary. A failed attempt prints the
+// connection error (not quietly), then repmgr's "unable to connect to primary server".
 db::Connection connect_primary_or_die(db::Connection& local) {
-    if (auto primary = find_primary(local)) return std::move(primary->conn);
     Error err(ExitCode::kDbConn, "unable to connect to primary server");
     if (auto id = metadata::get_active_primary_node_id(local)) {
         if (auto rec = metadata::get_node_record(local, *id)) {
+            auto conn = db::Connection::try_connect(db::ConnInfo::parse(rec->conninfo));
+            if (conn.ok()) return std::move(conn).take();
+            const db::DbConnectError& failure = conn.error();
+            log::error("{}", failure.what());
+            for (const auto& note : failure.notes()) log::detail("{}", note.text);
             err.detail(fmt::format("current primary registered as node \"{}\" (ID: {}, conninfo: \"{}\")",
                                    rec->node_name, rec->node_id, rec->conninfo));
         }
@@ -31,15 +37,15 @@ db::Connection connect_primary_or_die(db::Connection& local) {
 void check_no_downstream(db::Connection& primary, const metadata::NodeRecord& target) {
     auto children = metadata::get_downstream_node_records(primary, target.node_id);
     if (children.empty()) return;
-    std::string list;
-    for (const auto& c : children) list += fmt::format("\n  {} (ID: {})", c.node_name, c.node_id);
+    std::string list;  // each entry ends with a newline, as repmgr prints it
+    for (const auto& c : children) list += fmt::format("  {} (ID: {})\n", c.node_name, c.node_id);
     Error err(ExitCode::kBadConfig,
               children.size() == 1
                   ? std::string("1 other node still has this node as its upstream node")
                   : fmt::format("{} other nodes still have this node as their upstream node",
                                 children.size()));
     err.hint("ensure these nodes are following the current primary with \"repmgr standby follow\"");
-    err.detail("the affected node(s) are:" + list);
+    err.detail("the affected node(s) are:\n" + list);
     throw err;
 }
 

@@ -42,6 +42,9 @@ enum class AttachState { kAttached, kNotAttached, kDetached, kUnknown };
 // no row → kDetached, several → kUnknown, state other than streaming → kNotAttached.
 AttachState attach_state(const std::vector<ReplicationClient>& clients,
                          const std::string& application_name, std::string* state = nullptr);
+// The WARNING repmgr logs when it tests a node's attachment and finds no row, or several
+// (`node "<name>" not found in "pg_stat_replication"`); nullopt otherwise.
+std::optional<std::string> attach_warning(AttachState state, const std::string& application_name);
 
 struct StandbyReplayInfo {
     std::string last_received_lsn;  // "" if unknown

@@ -20,7 +20,8 @@ enum class NodeReach { kUp, kRejected, kDown };
 // What one node said about itself when probed.
 struct NodeProbe {
     NodeReach reach = NodeReach::kDown;
-    std::string connect_error;  // libpq message when not up
+    std::string connect_error;      // libpq message when not up
+    std::string connect_attempted;  // the parameters used, as repmgr prints them
     pg::RecoveryType recovery = pg::RecoveryType::kUnknown;
     std::optional<int> timeline;
     bool timeline_failed = false;
@@ -41,6 +42,14 @@ struct NodeStatusCells {
     std::string status;
     std::string upstream;
     std::vector<std::string> warnings;
+    // What repmgr logs while deciding, in order: WARNING lines of attachment tests, and
+    // the (verbose) connection errors of its second connection to an unreachable upstream,
+    // given as the index of that upstream's probe.
+    struct LogLine {
+        std::string warning;                   // "" for a connection error
+        size_t failed_probe = 0;               // index into probes, for a connection error
+    };
+    std::vector<LogLine> log_lines;
     bool error = false;
 };
 

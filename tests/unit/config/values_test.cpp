@@ -78,11 +78,16 @@ TEST(ConfigValues, IntBelowMinimum) {
               Strings{"\"priority\": must be 0 or greater (provided: \"-99999999999\")"});
 }
 
-TEST(ConfigValues, InvalidNodeIdIsAlsoReportedAsMissing) {
-    EXPECT_EQ(parse_config_text("node_id=0\nnode_name=a\nconninfo='host=a'\ndata_directory='/d'",
-                                "/r.conf")
-                  .errors,
-              (Strings{"\"node_id\": must be 1 or greater (provided: \"0\")",
+// repmgr 5.3.3 reports only the value error, not also "required parameter was not found"
+// (checked by running it): the parser leaves 0 or the rejected number behind, never -1.
+TEST(ConfigValues, InvalidNodeIdIsNotAlsoReportedAsMissing) {
+    const std::string rest = "\nnode_name=a\nconninfo='host=a'\ndata_directory='/d'";
+    EXPECT_EQ(parse_config_text("node_id=0" + rest, "/r.conf").errors,
+              (Strings{"\"node_id\": must be 1 or greater (provided: \"0\")"}));
+    EXPECT_EQ(parse_config_text("node_id=abc" + rest, "/r.conf").errors,
+              (Strings{"\"node_id\": invalid value (provided: \"abc\")"}));
+    EXPECT_EQ(parse_config_text("node_id=-1" + rest, "/r.conf").errors,
+              (Strings{"\"node_id\": must be 1 or greater (provided: \"-1\")",
                        "\"node_id\": required parameter was not found"}));
 }
 

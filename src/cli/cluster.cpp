@@ -28,6 +28,9 @@ void print_cluster_show_table(const workflow::ClusterShowReport& report, bool co
         size_t c = 0;
         cols[c++].cells.push_back(std::to_string(row.record.node_id));
         cols[c++].cells.push_back(row.record.node_name);
+        if (row.record.type == metadata::NodeType::kUnknown) {
+            log::error("unknown node type 0");  // repmgr names the role again when printing
+        }
         cols[c++].cells.emplace_back(metadata::node_type_name(row.record.type));
         cols[c++].cells.push_back(row.status);
         cols[c++].cells.push_back(row.upstream);

@@ -67,7 +67,6 @@ std::string_view node_type_name(NodeType type) {
         case NodeType::kPrimary: return "primary";
         case NodeType::kStandby: return "standby";
         case NodeType::kWitness: return "witness";
-        case NodeType::kBdr: return "bdr";
         case NodeType::kUnknown: return "unknown";
     }
     return "unknown";
@@ -77,7 +76,6 @@ NodeType parse_node_type(std::string_view text) {
     if (text == "primary") return NodeType::kPrimary;
     if (text == "standby") return NodeType::kStandby;
     if (text == "witness") return NodeType::kWitness;
-    if (text == "bdr") return NodeType::kBdr;
     return NodeType::kUnknown;
 }
 
@@ -109,12 +107,10 @@ std::vector<NodeRecord> get_primary_candidates(db::Connection& conn) {
         "ORDER BY CASE WHEN n.type = 'primary' THEN 1 ELSE 2 END, n.priority, n.node_id")));
 }
 
-std::optional<int> get_active_primary_node_id(db::Connection& conn,
-                                              std::optional<int> excluding) {
+std::optional<int> get_active_primary_node_id(db::Connection& conn) {
     auto r = conn.query(
         "SELECT node_id FROM repmgr.nodes WHERE type = 'primary' AND active IS TRUE "
-        "   AND ($1::int IS NULL OR node_id != $1::int) ORDER BY node_id LIMIT 1",
-        {excluding ? db::param(*excluding) : db::null_param()});
+        "ORDER BY node_id LIMIT 1");
     if (r.rows() == 0) return std::nullopt;
     return r.get_int(0, 0);
 }

@@ -323,6 +323,8 @@ ClusterShowReport cluster_show(const ClusterShowOptions& options) {
                 log_connection_error(probes[line.failed_probe]);
             }
         }
+        // repmgr complains about the type (its enum value 0) when it names the role.
+        if (rec.type == NodeType::kUnknown) log::error("unknown node type 0");
         report.warnings.insert(report.warnings.end(), cells.warnings.begin(), cells.warnings.end());
         report.had_error = report.had_error || cells.error;
 

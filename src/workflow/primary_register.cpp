@@ -113,8 +113,12 @@ bool ensure_extension(const config::Config& cfg, db::Connection& conn,
 
 // Marks a stale primary record inactive, refusing if that primary is really running.
 void retire_other_primary(db::Connection& conn, int own_node_id) {
-    auto other_id = metadata::get_active_primary_node_id(conn, own_node_id);
-    if (!other_id) return;
+    auto other_id = metadata::get_active_primary_node_id(conn);
+    if (!other_id) {
+        log::verbose(log::Level::kWarning, "get_primary_node_id(): no active primary found");
+        return;
+    }
+    if (*other_id == own_node_id) return;
     auto other = metadata::get_node_record(conn, *other_id);
     if (!other) return;
     if (auto other_conn = connect_quiet(other->conninfo)) {

@@ -11,9 +11,11 @@
 
 namespace repmgr::metadata {
 
-enum class NodeType { kUnknown, kPrimary, kStandby, kWitness, kBdr };
+// repmgr 5.x no longer knows BDR nodes: a record of type 'bdr' (allowed by the table's
+// CHECK constraint) reads as kUnknown, as in repmgr 5.3.
+enum class NodeType { kUnknown, kPrimary, kStandby, kWitness };
 
-// "primary", "standby", "witness", "bdr" ("unknown" for kUnknown).
+// "primary", "standby", "witness" ("unknown" for kUnknown).
 std::string_view node_type_name(NodeType type);
 NodeType parse_node_type(std::string_view text);
 
@@ -42,9 +44,8 @@ std::vector<NodeRecord> get_all_node_records(db::Connection& conn);
 std::vector<NodeRecord> get_downstream_node_records(db::Connection& conn, int node_id);
 // Active records that may be the primary, in repmgr's probing order (schema.md §7).
 std::vector<NodeRecord> get_primary_candidates(db::Connection& conn);
-// node_id of the active primary record, if any (ignoring `excluding`, if given).
-std::optional<int> get_active_primary_node_id(db::Connection& conn,
-                                              std::optional<int> excluding = std::nullopt);
+// node_id of the active primary record, if any.
+std::optional<int> get_active_primary_node_id(db::Connection& conn);
 
 // Insert / update / delete. Throw db::DbQueryError on failure.
 void create_node_record(db::Connection& conn, const NodeRecord& record);

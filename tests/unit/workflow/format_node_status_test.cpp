@@ -103,7 +103,7 @@ TEST_F(FormatNodeStatusTest, RejectedAndUnknownType) {
     rejected.reach = NodeReach::kRejected;
     std::vector<NodeProbe> probes{rejected, down(), down()};
     EXPECT_EQ(format_node_status(records, probes, 0).status, "? running");
-    records[2].type = NodeType::kBdr;
+    records[2].type = NodeType::kUnknown;
     auto s = format_node_status(records, probes, 2);
     EXPECT_EQ(s.status, "? unknown node type");
     EXPECT_TRUE(s.error);

@@ -3,6 +3,8 @@
 // repmgr's error texts (commands.md §1.1–§1.4).
 #include "cli/app.hpp"
 
+#include "cli/handlers.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <array>
@@ -217,6 +219,12 @@ void determine_action(CLI::App& root, const CliContext& ctx, ParsedCommandLine& 
 }
 
 }  // namespace
+
+void throw_not_available(Action action) {
+    throw Error(ExitCode::kBadConfig, "\"" + to_lower(action_display_name(action)) +
+                                          "\" is not available in this version")
+        .hint("see \"repmgr --help\" for the actions this version provides");
+}
 
 void CliContext::add_verb(CLI::App* verb, Action action, VerbHandler handler,
                           size_t max_positional) {

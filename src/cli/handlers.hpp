@@ -1,11 +1,31 @@
-// Verb handlers shared between nouns (`primary check` is `node check`, etc.).
+// Verb handlers, one group per file, shared between nouns where repmgr has aliases
+// (`primary check` is `node check`, etc.). Each handler fills a plain options struct from
+// the command line and calls its workflow.
 #pragma once
 
 #include "cli/app.hpp"
 
 namespace repmgr::cli {
 
+// node.cpp
 ExitCode node_status(const CommandContext& ctx);
 ExitCode node_check(const CommandContext& ctx);
+
+// standby_clone.cpp
+ExitCode standby_clone(const CommandContext& ctx);
+
+// standby_register.cpp
+ExitCode standby_register(const CommandContext& ctx);
+ExitCode standby_unregister(const CommandContext& ctx);
+ExitCode witness_register(const CommandContext& ctx);
+ExitCode witness_unregister(const CommandContext& ctx);
+
+// standby_follow.cpp
+ExitCode standby_promote(const CommandContext& ctx);
+ExitCode standby_follow(const CommandContext& ctx);
+ExitCode node_rejoin(const CommandContext& ctx);
+
+// Thrown by an action that this version does not provide yet: ERROR + exit 1.
+[[noreturn]] void throw_not_available(Action action);
 
 }  // namespace repmgr::cli

@@ -1,6 +1,6 @@
-// Commands whose implementation comes with later issues (standby lifecycle, switchover,
-// repmgrd). They are part of the grammar, so option checks and help work, but running one
-// says it is not available and exits 1 (main.cpp).
+// Command trees of the standby, witness, service and daemon nouns. Actions whose
+// implementation comes with later issues are registered with no handler, so option checks
+// and help work while running one reports that it is not available (main.cpp).
 #include <CLI/CLI.hpp>
 
 #include "cli/app.hpp"
@@ -10,11 +10,12 @@ namespace repmgr::cli {
 
 void register_standby_commands(CLI::App& root, CliContext& ctx) {
     CLI::App* noun = add_noun(root, "standby", "manage standby nodes");
-    ctx.add_verb(add_verb(*noun, "clone", "clone a standby"), Action::kStandbyClone, nullptr, 1);
-    ctx.add_verb(add_verb(*noun, "register", "register a standby"), Action::kStandbyRegister, nullptr);
-    ctx.add_verb(add_verb(*noun, "unregister", "unregister a standby"), Action::kStandbyUnregister, nullptr);
-    ctx.add_verb(add_verb(*noun, "promote", "promote a standby"), Action::kStandbyPromote, nullptr);
-    ctx.add_verb(add_verb(*noun, "follow", "follow a new upstream"), Action::kStandbyFollow, nullptr);
+    ctx.add_verb(add_verb(*noun, "clone", "clone a standby"), Action::kStandbyClone, standby_clone, 1);
+    ctx.add_verb(add_verb(*noun, "register", "register a standby"), Action::kStandbyRegister, standby_register);
+    ctx.add_verb(add_verb(*noun, "unregister", "unregister a standby"), Action::kStandbyUnregister,
+                 standby_unregister);
+    ctx.add_verb(add_verb(*noun, "promote", "promote a standby"), Action::kStandbyPromote, standby_promote);
+    ctx.add_verb(add_verb(*noun, "follow", "follow a new upstream"), Action::kStandbyFollow, standby_follow);
     ctx.add_verb(add_verb(*noun, "switchover", "planned role swap"), Action::kStandbySwitchover, nullptr);
     ctx.add_verb(add_verb(*noun, "check", "same as \"node check\""), Action::kNodeCheck, node_check);
     ctx.add_verb(add_verb(*noun, "status", "same as \"node status\""), Action::kNodeStatus, node_status);
@@ -22,8 +23,9 @@ void register_standby_commands(CLI::App& root, CliContext& ctx) {
 
 void register_witness_commands(CLI::App& root, CliContext& ctx) {
     CLI::App* noun = add_noun(root, "witness", "manage the witness node");
-    ctx.add_verb(add_verb(*noun, "register", "register a witness"), Action::kWitnessRegister, nullptr);
-    ctx.add_verb(add_verb(*noun, "unregister", "unregister a witness"), Action::kWitnessUnregister, nullptr);
+    ctx.add_verb(add_verb(*noun, "register", "register a witness"), Action::kWitnessRegister, witness_register);
+    ctx.add_verb(add_verb(*noun, "unregister", "unregister a witness"), Action::kWitnessUnregister,
+                 witness_unregister);
 }
 
 void register_service_commands(CLI::App& root, CliContext& ctx) {

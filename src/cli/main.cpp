@@ -9,6 +9,7 @@
 
 #include "cli/app.hpp"
 #include "cli/checks.hpp"
+#include "cli/handlers.hpp"
 #include "cli/help.hpp"
 #include "cli/node_selection.hpp"
 #include "repmgr/common/error.hpp"
@@ -157,12 +158,7 @@ int run(int argc, char** argv) {
     resolve_node_selection(parsed, effective);
 
     const VerbSpec* spec = ctx.find(parsed.action);
-    if (spec == nullptr) {
-        throw Error(ExitCode::kBadConfig,
-                    fmt::format("\"{}\" is not available in this version",
-                                to_lower(action_display_name(parsed.action))))
-            .hint("see \"repmgr --help\" for the actions this version provides");
-    }
+    if (spec == nullptr) throw_not_available(parsed.action);
     CommandContext command{effective, o, parsed.positional, loaded.file_found};
     return to_int(spec->handler(command));
 }

@@ -3,12 +3,15 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <thread>
 
 #include "repmgr/common/error.hpp"
 
@@ -19,22 +22,45 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Pipe {
-    int fds[2] = {-1, -1};
-    void open() {
-        if (::pipe2(fds, O_CLOEXEC) != 0) {
+// An unlinked temporary file receiving a child's output. Files rather than pipes: a
+// command may leave a daemon behind (pg_ctl start without -l) that keeps its output open,
+// and we wait for the command to exit, not for end-of-file (repmgr redirects to a file too).
+class CaptureFile {
+public:
+    CaptureFile() {
+        const char* tmp = std::getenv("TMPDIR");
+        std::string dir = tmp && *tmp ? tmp : "/tmp";
+        fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+        if (fd_ < 0) {
+            std::string pattern = dir + "/repmgr_command.XXXXXX";
+            fd_ = ::mkostemp(pattern.data(), O_CLOEXEC);
+            if (fd_ >= 0) ::unlink(pattern.c_str());
+        }
+        if (fd_ < 0) {
             throw Error(ExitCode::kSysFailure,
-                        std::string("could not create pipe: ") + std::strerror(errno));
+                        std::string("could not create temporary file: ") + std::strerror(errno));
         }
     }
-    void close_end(int i) {
-        if (fds[i] >= 0) ::close(fds[i]);
-        fds[i] = -1;
+    CaptureFile(const CaptureFile&) = delete;
+    CaptureFile& operator=(const CaptureFile&) = delete;
+    ~CaptureFile() { ::close(fd_); }
+    int fd() const { return fd_; }
+
+    std::string read_all() const {
+        std::string out;
+        std::array<char, 8192> buf{};
+        off_t offset = 0;
+        while (true) {
+            ssize_t n = ::pread(fd_, buf.data(), buf.size(), offset);
+            if (n <= 0) break;
+            out.append(buf.data(), static_cast<size_t>(n));
+            offset += n;
+        }
+        return out;
     }
-    ~Pipe() {
-        close_end(0);
-        close_end(1);
-    }
+
+private:
+    int fd_ = -1;
 };
 
 [[noreturn]] void exec_child(const std::vector<std::string>& argv,
@@ -58,84 +84,72 @@ int decode_status(int status) {
     return -1;
 }
 
+// Waits for `pid` until `deadline` (none: for ever). Returns the wait status, or nullopt
+// on timeout. Uses a pidfd so there is no polling delay.
+std::optional<int> wait_for(pid_t pid, std::optional<Clock::time_point> deadline) {
+    int status = 0;
+    if (!deadline) {
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        return status;
+    }
+    int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    while (true) {
+        pid_t w = ::waitpid(pid, &status, WNOHANG);
+        if (w == pid) break;
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now());
+        if (left.count() <= 0) {
+            if (pidfd >= 0) ::close(pidfd);
+            return std::nullopt;
+        }
+        if (pidfd >= 0) {
+            pollfd pfd{pidfd, POLLIN, 0};
+            ::poll(&pfd, 1, static_cast<int>(left.count()));
+        } else {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    }
+    if (pidfd >= 0) ::close(pidfd);
+    return status;
+}
+
 }  // namespace
 
 CommandResult run_argv(const std::vector<std::string>& argv, const CommandOptions& options) {
-    Pipe in, out, err;
-    in.open();
-    if (options.capture_stdout) out.open();
-    if (options.capture_stderr) err.open();
+    CaptureFile in;
+    if (!options.stdin_data.empty()) {
+        ssize_t ignored = ::pwrite(in.fd(), options.stdin_data.data(), options.stdin_data.size(), 0);
+        (void)ignored;
+    }
+    std::optional<CaptureFile> out;
+    std::optional<CaptureFile> err;
+    if (options.capture_stdout) out.emplace();
+    if (options.capture_stderr) err.emplace();
 
     pid_t pid = ::fork();
     if (pid < 0) {
         throw Error(ExitCode::kSysFailure, std::string("could not fork: ") + std::strerror(errno));
     }
     if (pid == 0) {
-        ::dup2(in.fds[0], STDIN_FILENO);
-        if (options.capture_stdout) ::dup2(out.fds[1], STDOUT_FILENO);
-        if (options.capture_stderr) ::dup2(err.fds[1], STDERR_FILENO);
+        ::dup2(in.fd(), STDIN_FILENO);
+        if (out) ::dup2(out->fd(), STDOUT_FILENO);
+        if (err) ::dup2(err->fd(), STDERR_FILENO);
         exec_child(argv, options.env);
     }
     ::setpgid(pid, pid);  // both sides set it: no race with the timeout kill
-    in.close_end(0);
-    out.close_end(1);
-    err.close_end(1);
 
-    if (!options.stdin_data.empty()) {
-        // Small inputs only (passwords, SQL); larger ones would need polling on the write side.
-        ssize_t ignored = ::write(in.fds[1], options.stdin_data.data(), options.stdin_data.size());
-        (void)ignored;
-    }
-    in.close_end(1);
-
+    std::optional<Clock::time_point> deadline;
+    if (options.timeout) deadline = Clock::now() + *options.timeout;
     CommandResult result;
-    const bool has_deadline = options.timeout.has_value();
-    const auto deadline = has_deadline ? Clock::now() + *options.timeout : Clock::time_point::max();
-    std::array<pollfd, 2> pfds{{{out.fds[0], POLLIN, 0}, {err.fds[0], POLLIN, 0}}};
-    std::array<std::string*, 2> sinks{&result.out, &result.err};
-    while (pfds[0].fd >= 0 || pfds[1].fd >= 0) {
-        int wait_ms = -1;
-        if (has_deadline) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-            if (left.count() <= 0) {
-                result.timed_out = true;
-                break;
-            }
-            wait_ms = static_cast<int>(left.count());
-        }
-        int rc = ::poll(pfds.data(), pfds.size(), wait_ms);
-        if (rc < 0 && errno == EINTR) continue;
-        if (rc < 0) break;
-        for (size_t i = 0; i < pfds.size(); ++i) {
-            if (pfds[i].fd < 0 || pfds[i].revents == 0) continue;
-            std::array<char, 4096> buf{};
-            ssize_t n = ::read(pfds[i].fd, buf.data(), buf.size());
-            if (n > 0) {
-                sinks[i]->append(buf.data(), static_cast<size_t>(n));
-            } else if (n == 0 || errno != EINTR) {
-                pfds[i].fd = -1;
-            }
-        }
+    std::optional<int> status = wait_for(pid, deadline);
+    if (!status) {
+        result.timed_out = true;
+        ::kill(-pid, SIGKILL);
+        status = wait_for(pid, std::nullopt);
     }
-    if (result.timed_out) ::kill(-pid, SIGKILL);
-
-    int status = 0;
-    while (true) {
-        pid_t w = ::waitpid(pid, &status, result.timed_out || !has_deadline ? 0 : WNOHANG);
-        if (w == pid) break;
-        if (w < 0 && errno != EINTR) break;
-        if (w == 0) {
-            // Output closed but the process still runs (it closed its pipes): wait within
-            // the deadline, then kill it.
-            if (Clock::now() >= deadline) {
-                result.timed_out = true;
-                ::kill(-pid, SIGKILL);
-            } else {
-                ::usleep(10000);
-            }
-        }
-    }
-    result.exit_status = decode_status(status);
+    result.exit_status = decode_status(*status);
+    if (out) result.out = out->read_all();
+    if (err) result.err = err->read_all();
     return result;
 }
 

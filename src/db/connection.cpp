@@ -225,6 +225,18 @@ QueryResult Connection::query_one(std::string_view sql, const Params& params) {
 
 void Connection::execute(std::string_view sql, const Params& params) { query(sql, params); }
 
+QueryResult Connection::replication_command(std::string_view command) {
+    std::string text(command);
+    PGresult* res = PQexec(conn_.get(), text.c_str());
+    ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+        std::string msg = trim(result_error(res, conn_.get()));
+        if (res) PQclear(res);
+        throw DbQueryError(msg, msg);
+    }
+    return QueryResult(res);
+}
+
 std::string Connection::quote_identifier(std::string_view ident) const {
     char* quoted = PQescapeIdentifier(conn_.get(), ident.data(), ident.size());
     if (quoted == nullptr) {

@@ -1,7 +1,5 @@
 #include "repmgr/pg/controldata.hpp"
 
-#include <fmt/format.h>
-
 #include <array>
 #include <cstring>
 #include <fstream>
@@ -45,9 +43,5 @@ std::optional<ControlData> read_control_file(const std::string& data_directory) 
     return cd;
 }
 
-std::string format_lsn(std::uint64_t lsn) {
-    return fmt::format("{:X}/{:X}", static_cast<std::uint32_t>(lsn >> 32),
-                       static_cast<std::uint32_t>(lsn & 0xFFFFFFFFu));
-}
 
 }  // namespace repmgr::pg

@@ -1,6 +1,8 @@
 #include "repmgr/workflow/connections.hpp"
 
 #include "repmgr/log/logger.hpp"
+#include "repmgr/metadata/node_record.hpp"
+#include "repmgr/pg/server.hpp"
 
 namespace repmgr::workflow {
 
@@ -24,6 +26,17 @@ std::optional<db::Connection> connect_quiet(const std::string& conninfo) {
         return std::nullopt;
     }
     return std::move(result).take();
+}
+
+std::optional<PrimaryConnection> get_primary_connection(db::Connection& any_node) {
+    for (const auto& rec : metadata::get_primary_candidates(any_node)) {
+        auto conn = connect_quiet(rec.conninfo);
+        if (!conn) continue;
+        if (pg::get_recovery_type(*conn) == pg::RecoveryType::kPrimary) {
+            return PrimaryConnection{std::move(*conn), rec.node_id};
+        }
+    }
+    return std::nullopt;
 }
 
 }  // namespace repmgr::workflow

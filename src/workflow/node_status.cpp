@@ -9,6 +9,7 @@
 #include "repmgr/log/logger.hpp"
 #include "repmgr/metadata/node_record.hpp"
 #include "repmgr/pg/controldata.hpp"
+#include "repmgr/pg/replication.hpp"
 #include "repmgr/pg/server.hpp"
 #include "repmgr/workflow/connections.hpp"
 #include "repmgr/workflow/node_check.hpp"
@@ -177,7 +178,7 @@ std::string node_shutdown_state(const config::Config& cfg) {
         case pg::DbState::kShutdowned:
         case pg::DbState::kShutdownedInRecovery:
             return fmt::format("--state=SHUTDOWN --last-checkpoint-lsn={}",
-                               pg::format_lsn(control->checkpoint_lsn));
+                               pg::lsn_to_string(control->checkpoint_lsn));
         case pg::DbState::kShuttingDown:
             return "--state=SHUTTING_DOWN";
         default:

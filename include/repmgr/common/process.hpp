@@ -27,8 +27,10 @@ struct CommandOptions {
     std::vector<std::string> env;
 };
 
-// Runs `/bin/sh -c command`. Never throws for a failing command: the caller inspects the
-// result. Throws repmgr::Error(kSysFailure) only if the process cannot be created.
+// Runs `/bin/sh -c command` and waits for it to exit (not for its output to end: a daemon
+// it leaves behind may keep the output open). Output is captured through unlinked
+// temporary files. Never throws for a failing command: the caller inspects the result.
+// Throws repmgr::Error(kSysFailure) only if the process cannot be created.
 CommandResult run_shell(const std::string& command, const CommandOptions& options = {});
 
 // Runs argv[0] directly (no shell) with the given arguments.

@@ -115,6 +115,12 @@ public:
     // A statement returning no rows (INSERT/UPDATE/SET ...).
     void execute(std::string_view sql, const Params& params = {});
 
+    // A replication-protocol command (IDENTIFY_SYSTEM, TIMELINE_HISTORY <tli>) on a
+    // connection opened with ConnectOptions::replication. Walsenders accept only the simple
+    // query protocol, so this cannot take parameters: callers build the text from
+    // constants and integers only. Throws DbQueryError.
+    QueryResult replication_command(std::string_view command);
+
     // Quotes an identifier with libpq (PQescapeIdentifier) for the rare statements that
     // cannot take parameters (GRANT ... TO <role>). Throws DbQueryError on failure.
     std::string quote_identifier(std::string_view ident) const;

@@ -31,7 +31,4 @@ struct ControlData {
 // nullopt if the file cannot be read or does not look like a pg_control file.
 std::optional<ControlData> read_control_file(const std::string& data_directory);
 
-// "X/X" as PostgreSQL prints an LSN.
-std::string format_lsn(std::uint64_t lsn);
-
 }  // namespace repmgr::pg

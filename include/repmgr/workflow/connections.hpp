@@ -16,4 +16,15 @@ db::Connection connect_local(const config::Config& cfg);
 // with -v, as the connect-or-die text at ERROR level (repmgr's "quiet" connections).
 std::optional<db::Connection> connect_quiet(const std::string& conninfo);
 
+struct PrimaryConnection {
+    db::Connection conn;
+    int node_id = -1;
+};
+
+// Finds the current primary (commands.md §1.7): connects quietly to each active,
+// non-witness record of `any_node`'s metadata, primary records first, then by priority
+// (ascending, as repmgr) and node id; the first reachable node not in recovery wins.
+// nullopt if none. Throws db::DbQueryError if the metadata cannot be read.
+std::optional<PrimaryConnection> get_primary_connection(db::Connection& any_node);
+
 }  // namespace repmgr::workflow

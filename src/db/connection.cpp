@@ -27,8 +27,13 @@ struct KeywordArrays {
     }
 };
 
+// Server notices go to stderr exactly as libpq's default processor writes them (repmgr
+// keeps that default, so e.g. "INFO:  set_repmgrd_pid(): ..." appears raw in repmgrd's
+// log; repmgrd.md §12 quirk 14), but through the logger so they share its output.
 void notice_to_log(void* /*arg*/, const char* message) {
-    log::debug("{}", trim(message ? message : ""));
+    std::string text = message ? message : "";
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    log::raw_stderr(text);
 }
 
 std::string result_error(PGresult* res, PGconn* conn) {
@@ -277,6 +282,16 @@ PingStatus ping(const ConnInfo& info) {
             return PingStatus::kNoAttempt;
     }
     return PingStatus::kNoAttempt;
+}
+
+std::string_view ping_status_name(PingStatus status) {
+    switch (status) {
+        case PingStatus::kOk: return "PQPING_OK";
+        case PingStatus::kReject: return "PQPING_REJECT";
+        case PingStatus::kNoResponse: return "PQPING_NO_RESPONSE";
+        case PingStatus::kNoAttempt: return "PQPING_NO_ATTEMPT";
+    }
+    return "PQPING_NO_ATTEMPT";
 }
 
 // ---- Transaction -------------------------------------------------------------------------

@@ -154,6 +154,9 @@ private:
 // PQping with repmgr's connection defaults added.
 PingStatus ping(const ConnInfo& info);
 
+// "PQPING_OK", "PQPING_REJECT", "PQPING_NO_RESPONSE", "PQPING_NO_ATTEMPT" (as repmgr logs them).
+std::string_view ping_status_name(PingStatus status);
+
 // RAII transaction: BEGIN on construction, ROLLBACK on destruction unless commit() ran.
 class Transaction {
 public:

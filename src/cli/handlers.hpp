@@ -25,6 +25,13 @@ ExitCode standby_promote(const CommandContext& ctx);
 ExitCode standby_follow(const CommandContext& ctx);
 ExitCode node_rejoin(const CommandContext& ctx);
 
+// service.cpp
+ExitCode service_status(const CommandContext& ctx);
+ExitCode service_pause(const CommandContext& ctx);
+ExitCode service_unpause(const CommandContext& ctx);
+ExitCode daemon_start(const CommandContext& ctx);
+ExitCode daemon_stop(const CommandContext& ctx);
+
 // Thrown by an action that this version does not provide yet: ERROR + exit 1.
 [[noreturn]] void throw_not_available(Action action);
 

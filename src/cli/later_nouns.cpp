@@ -30,18 +30,18 @@ void register_witness_commands(CLI::App& root, CliContext& ctx) {
 
 void register_service_commands(CLI::App& root, CliContext& ctx) {
     CLI::App* noun = add_noun(root, "service", "repmgrd status and pausing");
-    ctx.add_verb(add_verb(*noun, "status", "repmgrd status of every node"), Action::kServiceStatus, nullptr);
-    ctx.add_verb(add_verb(*noun, "pause", "pause repmgrd failover"), Action::kServicePause, nullptr);
-    ctx.add_verb(add_verb(*noun, "unpause", "resume repmgrd failover"), Action::kServiceUnpause, nullptr);
+    ctx.add_verb(add_verb(*noun, "status", "repmgrd status of every node"), Action::kServiceStatus, service_status);
+    ctx.add_verb(add_verb(*noun, "pause", "pause repmgrd failover"), Action::kServicePause, service_pause);
+    ctx.add_verb(add_verb(*noun, "unpause", "resume repmgrd failover"), Action::kServiceUnpause, service_unpause);
 }
 
 void register_daemon_commands(CLI::App& root, CliContext& ctx) {
     CLI::App* noun = add_noun(root, "daemon", "start and stop repmgrd");
-    ctx.add_verb(add_verb(*noun, "start", "start repmgrd"), Action::kDaemonStart, nullptr);
-    ctx.add_verb(add_verb(*noun, "stop", "stop repmgrd"), Action::kDaemonStop, nullptr);
-    ctx.add_verb(add_verb(*noun, "status", "same as \"service status\""), Action::kServiceStatus, nullptr);
-    ctx.add_verb(add_verb(*noun, "pause", "same as \"service pause\""), Action::kServicePause, nullptr);
-    ctx.add_verb(add_verb(*noun, "unpause", "same as \"service unpause\""), Action::kServiceUnpause, nullptr);
+    ctx.add_verb(add_verb(*noun, "start", "start repmgrd"), Action::kDaemonStart, daemon_start);
+    ctx.add_verb(add_verb(*noun, "stop", "stop repmgrd"), Action::kDaemonStop, daemon_stop);
+    ctx.add_verb(add_verb(*noun, "status", "same as \"service status\""), Action::kServiceStatus, service_status);
+    ctx.add_verb(add_verb(*noun, "pause", "same as \"service pause\""), Action::kServicePause, service_pause);
+    ctx.add_verb(add_verb(*noun, "unpause", "same as \"service unpause\""), Action::kServiceUnpause, service_unpause);
 }
 
 }  // namespace repmgr::cli

@@ -9,6 +9,7 @@
 #include "repmgr/common/strings.hpp"
 #include "repmgr/db/connection.hpp"
 #include "repmgr/log/logger.hpp"
+#include "repmgr/metadata/repmgrd_state.hpp"
 
 namespace repmgr::workflow {
 namespace {
@@ -16,7 +17,23 @@ namespace {
 using metadata::NodeRecord;
 using metadata::NodeType;
 
-NodeProbe probe_one(const NodeRecord& rec, std::chrono::milliseconds query_timeout) {
+void probe_repmgrd(db::Connection& conn, const NodeRecord& rec, NodeProbe& probe) {
+    NodeProbe::Repmgrd r;
+    try {
+        r.pid = metadata::get_repmgrd_pid(conn).value_or(-1);
+        auto status = pg::get_repmgrd_status(conn);
+        r.running = status && status->running;
+        r.paused = status && status->paused;
+        if (rec.type == NodeType::kWitness || probe.recovery == pg::RecoveryType::kStandby) {
+            r.upstream_last_seen = metadata::get_upstream_last_seen(conn).value_or(-1);
+        }
+    } catch (const db::DbQueryError& e) {
+        log::debug("unable to read repmgrd state of node {}: {}", rec.node_id, e.what());
+    }
+    probe.repmgrd = r;
+}
+
+NodeProbe probe_one(const NodeRecord& rec, std::chrono::milliseconds query_timeout, bool with_repmgrd) {
     NodeProbe probe;
     std::string parse_error;
     auto info = db::ConnInfo::try_parse(rec.conninfo, &parse_error);
@@ -63,6 +80,7 @@ NodeProbe probe_one(const NodeRecord& rec, std::chrono::milliseconds query_timeo
             log::debug("unable to read replay state of node {}: {}", rec.node_id, e.what());
         }
     }
+    if (with_repmgrd) probe_repmgrd(conn, rec, probe);
     return probe;
 }
 
@@ -262,18 +280,30 @@ void log_connection_error(const NodeProbe& probe) {
 }  // namespace
 
 std::vector<NodeProbe> probe_nodes(const std::vector<NodeRecord>& records,
-                                   std::chrono::milliseconds query_timeout) {
+                                   std::chrono::milliseconds query_timeout, bool with_repmgrd) {
     std::vector<std::future<NodeProbe>> pending;
     pending.reserve(records.size());
     for (const auto& rec : records) {
-        pending.push_back(std::async(std::launch::async, [&rec, query_timeout] {
-            return probe_one(rec, query_timeout);
+        pending.push_back(std::async(std::launch::async, [&rec, query_timeout, with_repmgrd] {
+            return probe_one(rec, query_timeout, with_repmgrd);
         }));
     }
     std::vector<NodeProbe> probes;
     probes.reserve(records.size());
     for (auto& f : pending) probes.push_back(f.get());
     return probes;
+}
+
+void log_node_messages(const NodeProbe& probe, const NodeStatusCells& cells,
+                       const std::vector<NodeProbe>& probes, bool verbose) {
+    if (verbose && probe.reach != NodeReach::kUp) log_connection_error(probe);
+    for (const auto& line : cells.log_lines) {
+        if (!line.warning.empty()) {
+            log::warning("{}", line.warning);
+        } else if (verbose) {
+            log_connection_error(probes[line.failed_probe]);
+        }
+    }
 }
 
 NodeStatusCells format_node_status(const std::vector<NodeRecord>& records,
@@ -308,7 +338,6 @@ ClusterShowReport cluster_show(const ClusterShowOptions& options) {
         const NodeProbe& probe = probes[i];
         if (probe.reach != NodeReach::kUp) {
             report.had_connection_error = true;
-            if (options.verbose) log_connection_error(probe);
             report.warnings.push_back(
                 options.verbose
                     ? fmt::format("when attempting to connect to {}, following error encountered :\n\"{}\"",
@@ -316,13 +345,7 @@ ClusterShowReport cluster_show(const ClusterShowOptions& options) {
                     : fmt::format("unable to connect to {}", node_label(rec)));
         }
         NodeStatusCells cells = format_node_status(records, probes, i);
-        for (const auto& line : cells.log_lines) {
-            if (!line.warning.empty()) {
-                log::warning("{}", line.warning);
-            } else if (options.verbose) {
-                log_connection_error(probes[line.failed_probe]);
-            }
-        }
+        log_node_messages(probe, cells, probes, options.verbose);
         // repmgr complains about the type (its enum value 0) when it names the role.
         if (rec.type == NodeType::kUnknown) log::error("unknown node type 0");
         report.warnings.insert(report.warnings.end(), cells.warnings.begin(), cells.warnings.end());

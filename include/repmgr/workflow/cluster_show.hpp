@@ -30,13 +30,22 @@ struct NodeProbe {
     // Who streams from it (pg_stat_replication), if readable.
     std::optional<std::vector<pg::ReplicationClient>> clients;
     bool replay_paused_with_wal_pending = false;
+    // repmgrd as the node's shared memory reports it (filled when asked for).
+    struct Repmgrd {
+        int pid = -1;
+        bool running = false;
+        bool paused = false;
+        int upstream_last_seen = -1;
+    };
+    std::optional<Repmgrd> repmgrd;
 };
 
 // Probes every record's conninfo at once; result[i] belongs to records[i]. Each probe is
 // bounded by the node's connect_timeout (plus `query_timeout` for its queries), so the whole
 // call takes about one timeout however many nodes are down.
+// `with_repmgrd` also reads each node's repmgrd state (service status).
 std::vector<NodeProbe> probe_nodes(const std::vector<metadata::NodeRecord>& records,
-                                   std::chrono::milliseconds query_timeout);
+                                   std::chrono::milliseconds query_timeout, bool with_repmgrd = false);
 
 struct NodeStatusCells {
     std::string status;
@@ -56,6 +65,12 @@ struct NodeStatusCells {
 // Status and Upstream cells of records[index] (output-formats.md §2.2). Pure function.
 NodeStatusCells format_node_status(const std::vector<metadata::NodeRecord>& records,
                                    const std::vector<NodeProbe>& probes, size_t index);
+
+// What repmgr logs while it builds one node's cells: with -v the connection error of a
+// node it could not reach (`probe`), then the cells' log lines (attachment warnings, and
+// with -v the upstream's connection error again).
+void log_node_messages(const NodeProbe& probe, const NodeStatusCells& cells,
+                       const std::vector<NodeProbe>& probes, bool verbose);
 
 struct ClusterShowRow {
     metadata::NodeRecord record;

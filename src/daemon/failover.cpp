@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "daemon/checks.hpp"
+#include "daemon/disconnect.hpp"
 #include "daemon/election.hpp"
 #include "daemon/monitor.hpp"
 #include "daemon/signals.hpp"
@@ -211,7 +212,20 @@ std::string expand_follow_command(const std::string& command, int new_primary_id
 
 FailoverResult do_primary_failover(DaemonState& st, const NodeRecord& failed_primary) {
     Run run{st, failed_primary, {}, std::nullopt, FailoverResult::kDegraded};
+    WalReceiverPause receivers;
+    if (st.cfg.standby_disconnect_on_failover && st.local_ok()) {
+        std::vector<NodeRecord> siblings;
+        for (const auto& r : metadata::get_all_node_records(*st.local)) {
+            if (r.active && r.node_id != st.record.node_id && r.upstream_node_id == failed_primary.node_id) {
+                siblings.push_back(r);
+            }
+        }
+        receivers.disconnect(st, siblings);
+    }
     FailoverResult r = run_machine(run, Step::kElect);
+    // A node that promoted itself has no receiver any more; one that follows gets the
+    // setting back with the new upstream.
+    receivers.restore(st);
     if (r == FailoverResult::kRerun) {
         log::notice("rerunning election after {} seconds (\"election_rerun_interval\")",
                     st.cfg.election_rerun_interval.count());

@@ -199,7 +199,8 @@ PrimaryReconnect try_primary_reconnect(DaemonState& st, const metadata::NodeReco
             }
             if (Clock::now() >= until || stop_requested() != StopSignal::kNone) break;
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
-            interruptible_sleep(std::min(left, std::chrono::milliseconds(1000)));
+            // repmgr looks once per second; looking more often only reacts sooner.
+            interruptible_sleep(std::min(left, std::chrono::milliseconds(100)));
         }
         if (stop_requested() != StopSignal::kNone) return out;
     }

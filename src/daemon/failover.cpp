@@ -151,7 +151,8 @@ Step await_notification(Run& run) {
             return Step::kFollow;
         }
         if (Clock::now() >= deadline || stop_requested() != StopSignal::kNone) break;
-        interruptible_sleep(std::chrono::seconds(1));
+        // repmgr polls once per second; polling more often only shortens the failover.
+        interruptible_sleep(std::chrono::milliseconds(100));
     }
     log::warning("no notification received from new primary after {} seconds",
                  st.cfg.primary_notification_timeout.count());

@@ -94,6 +94,20 @@ void sleep_interval(DaemonState& st) {
     interruptible_sleep(std::chrono::duration_cast<std::chrono::milliseconds>(st.cfg.monitor_interval_secs));
 }
 
+void sleep_interval_watching(DaemonState& st, std::optional<db::Connection>& watched) {
+    const auto until = Clock::now() + st.cfg.monitor_interval_secs;
+    while (true) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+        if (left.count() <= 0) return;
+        const int fd = watched && watched->is_ok() ? watched->socket() : -1;
+        if (!sleep_or_readable(left, fd)) {
+            if (fd < 0 || Clock::now() < until) return;  // signal, or no socket to watch
+            continue;
+        }
+        if (!watched->consume_input()) return;  // the server went away: check now
+    }
+}
+
 void refresh_record(DaemonState& st, db::Connection* conn) {
     db::Connection* c = conn != nullptr ? conn : (st.local_ok() ? &*st.local : nullptr);
     if (c == nullptr) return;

@@ -25,6 +25,11 @@ void handle_signals(DaemonState& st, db::Connection* event_conn);
 // Sleeps monitor_interval_secs (woken early by signals).
 void sleep_interval(DaemonState& st);
 
+// As sleep_interval(), but returns at once when the server behind `watched` closes the
+// connection: a dead upstream is then noticed within milliseconds instead of at the next
+// iteration (the reconnection attempts that follow are unchanged).
+void sleep_interval_watching(DaemonState& st, std::optional<db::Connection>& watched);
+
 // Writes an event: a row through `conn` when it is usable and not in recovery, and the
 // notification command in any case.
 void event(DaemonState& st, db::Connection* conn, const std::string& name, bool success,

@@ -256,7 +256,11 @@ void monitor_standby(DaemonState& st) {
         local_iteration(st, w);
         handle_signals(st, primary_handle(w));
         if (!w.degraded && upstream_changed(st, w)) return;
-        sleep_interval(st);
+        if (w.degraded) {
+            sleep_interval(st);
+        } else {
+            sleep_interval_watching(st, w.upstream_conn);
+        }
     }
 }
 

@@ -118,7 +118,7 @@ bool witness_failover(DaemonState& st, WitnessWatch& w) {
             if (*np == w.primary.node_id) return false;
             return witness_follow(st, w, *np);
         }
-        interruptible_sleep(std::chrono::seconds(1));
+        interruptible_sleep(std::chrono::milliseconds(100));  // repmgr: once per second
     }
     return false;
 }
@@ -178,7 +178,11 @@ void monitor_witness(DaemonState& st) {
             }
         }
         check_local_connection(st);
-        sleep_interval(st);
+        if (w.degraded) {
+            sleep_interval(st);
+        } else {
+            sleep_interval_watching(st, w.primary_conn);
+        }
     }
 }
 

@@ -68,4 +68,16 @@ void interruptible_sleep(std::chrono::milliseconds duration) {
     if (::poll(&pfd, 1, timeout) > 0) drain_wake_pipe();
 }
 
+bool sleep_or_readable(std::chrono::milliseconds duration, int fd) {
+    if (fd < 0) {
+        interruptible_sleep(duration);
+        return false;
+    }
+    if (stop_requested() != StopSignal::kNone || g_reload.load()) return false;
+    std::array<pollfd, 2> pfds{{{g_wake[0], POLLIN, 0}, {fd, POLLIN, 0}}};
+    if (::poll(pfds.data(), pfds.size(), static_cast<int>(duration.count())) <= 0) return false;
+    if (pfds[0].revents != 0) drain_wake_pipe();
+    return pfds[1].revents != 0;
+}
+
 }  // namespace repmgr::daemon

@@ -20,4 +20,8 @@ StopSignal stop_requested();
 // Sleeps for `duration` or until a signal arrives, whichever comes first.
 void interruptible_sleep(std::chrono::milliseconds duration);
 
+// As interruptible_sleep(), and also returns as soon as `fd` becomes readable (a
+// connection whose server went away). Returns true if woken by `fd`.
+bool sleep_or_readable(std::chrono::milliseconds duration, int fd);
+
 }  // namespace repmgr::daemon

@@ -256,6 +256,15 @@ std::string Connection::quote_identifier(std::string_view ident) const {
 bool Connection::is_ok() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }
 int Connection::server_version_num() const { return PQserverVersion(conn_.get()); }
 
+int Connection::socket() const { return conn_ ? PQsocket(conn_.get()) : -1; }
+
+bool Connection::consume_input() {
+    if (!conn_) return false;
+    if (PQconsumeInput(conn_.get()) == 0) return false;
+    while (PGnotify* n = PQnotifies(conn_.get())) PQfreemem(n);
+    return is_ok() && PQstatus(conn_.get()) == CONNECTION_OK;
+}
+
 static std::string or_empty(const char* s) { return s ? s : ""; }
 std::string Connection::user() const { return or_empty(PQuser(conn_.get())); }
 std::string Connection::dbname() const { return or_empty(PQdb(conn_.get())); }

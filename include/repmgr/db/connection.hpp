@@ -128,6 +128,11 @@ public:
     void set_query_timeout(std::chrono::milliseconds timeout) { query_timeout_ = timeout; }
 
     bool is_ok() const;
+    // The socket, for waiting on it with poll(); -1 when there is none.
+    int socket() const;
+    // Reads whatever the server sent (notices, or the end of the connection) without
+    // blocking. Returns is_ok() afterwards.
+    bool consume_input();
     int server_version_num() const;
     std::string user() const;
     std::string dbname() const;

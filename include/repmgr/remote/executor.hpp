@@ -46,7 +46,8 @@ public:
 // the local user). Each ssh_options entry it does not support is logged once per process as
 // a WARNING. The executor is safe to use from several threads at once (one SSH session per
 // run). Each run is bounded by its timeout (a timeout <= 0 means none) and the connection
-// setup additionally by ConnectTimeout.
+// setup additionally by ConnectTimeout. As with ssh, the command runs in the remote user's
+// login shell; its stdin is at end-of-file. See docs/ssh.md.
 std::unique_ptr<Executor> make_ssh_executor(const config::Config& cfg, const std::string& remote_user);
 
 // "<repmgr_bindir or pg_bindir>repmgr -f <config_file> [-L <level>]" for running repmgr
@@ -58,8 +59,6 @@ std::unique_ptr<Executor> make_ssh_executor(const config::Config& cfg, const std
 // log_level is not empty). No trailing blank: callers append " <noun> <verb> ...".
 std::string remote_repmgr_command(const config::Config& cfg, const std::string& remote_config_file,
                                   const std::string& log_level);
-
-// ---- additions ------------------------------------------------------------------------
 
 // The same executor from already resolved settings (tests, or callers that resolved once).
 std::unique_ptr<Executor> make_ssh_executor(SshSettings settings);

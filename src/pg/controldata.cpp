@@ -14,7 +14,13 @@ constexpr size_t kStateOffset = 16;
 constexpr size_t kCheckpointOffset = 32;
 constexpr size_t kCheckpointRedoOffset = 40;
 constexpr size_t kCheckpointTimelineOffset = 48;
-constexpr size_t kBytesNeeded = 52;
+// After checkPointCopy (a CheckPoint struct: 88 bytes since PostgreSQL 12, which made nextXid
+// a FullTransactionId; 80 bytes in 9.6-11) and unloggedLSN come minRecoveryPoint and
+// minRecoveryPointTLI. Verified against pg_controldata of PostgreSQL 15.
+constexpr size_t kMinRecoveryPointOffset = 136;
+constexpr size_t kMinRecoveryPointOffsetBefore12 = 128;
+constexpr std::uint32_t kControlVersion12 = 1201;
+constexpr size_t kBytesNeeded = 148;
 
 template <typename T>
 T read_at(const std::array<char, kBytesNeeded>& buf, size_t offset) {
@@ -24,6 +30,19 @@ T read_at(const std::array<char, kBytesNeeded>& buf, size_t offset) {
 }
 
 }  // namespace
+
+std::string_view db_state_name(DbState state) {
+    switch (state) {
+        case DbState::kStartup: return "starting up";
+        case DbState::kShutdowned: return "shut down";
+        case DbState::kShutdownedInRecovery: return "shut down in recovery";
+        case DbState::kShuttingDown: return "shutting down";
+        case DbState::kInCrashRecovery: return "in crash recovery";
+        case DbState::kInArchiveRecovery: return "in archive recovery";
+        case DbState::kInProduction: return "in production";
+    }
+    return "unrecognized status code";
+}
 
 std::optional<ControlData> read_control_file(const std::string& data_directory) {
     std::ifstream in(data_directory + "/global/pg_control", std::ios::binary);
@@ -40,6 +59,11 @@ std::optional<ControlData> read_control_file(const std::string& data_directory) 
     cd.checkpoint_lsn = read_at<std::uint64_t>(buf, kCheckpointOffset);
     cd.checkpoint_redo_lsn = read_at<std::uint64_t>(buf, kCheckpointRedoOffset);
     cd.checkpoint_timeline = read_at<std::uint32_t>(buf, kCheckpointTimelineOffset);
+    const size_t min_recovery = cd.control_version >= kControlVersion12
+                                    ? kMinRecoveryPointOffset
+                                    : kMinRecoveryPointOffsetBefore12;
+    cd.min_recovery_point = read_at<std::uint64_t>(buf, min_recovery);
+    cd.min_recovery_point_timeline = read_at<std::uint32_t>(buf, min_recovery + 8);
     return cd;
 }
 

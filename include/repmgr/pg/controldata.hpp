@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace repmgr::pg {
 
@@ -26,7 +27,14 @@ struct ControlData {
     std::uint64_t checkpoint_lsn = 0;
     std::uint64_t checkpoint_redo_lsn = 0;
     std::uint32_t checkpoint_timeline = 0;
+    // "Minimum recovery ending location" and its timeline; 0 when not set (a cleanly shut
+    // down primary).
+    std::uint64_t min_recovery_point = 0;
+    std::uint32_t min_recovery_point_timeline = 0;
 };
+
+// The state as pg_controldata prints it ("in production", "shut down", ...).
+std::string_view db_state_name(DbState state);
 
 // nullopt if the file cannot be read or does not look like a pg_control file.
 std::optional<ControlData> read_control_file(const std::string& data_directory);

@@ -1,0 +1,235 @@
+// Automatic failover by repmgrd against real servers (repmgrd.md §5.4, §6): kill -9 of the
+// primary, candidate choice, priority 0, location rule, the witness in the majority, pause,
+// manual mode, and a primary stalled for less than the reconnection window.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <map>
+#include <memory>
+
+#include "repmgrd_fixture.hpp"
+
+namespace repmgr::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Member {
+    PgTestNode* pg = nullptr;
+    int id = 0;
+    std::string conf;
+    std::unique_ptr<RepmgrdProcess> daemon;
+};
+
+class RepmgrdFailoverTest : public RepmgrTest {
+protected:
+    std::map<int, Member> nodes_;
+
+    // repmgr.conf lines every node gets: fast detection, our repmgr as promote/follow.
+    std::vector<std::string> daemon_lines(const PgTestNode& node, const std::string& conf_path,
+                                          const std::vector<std::string>& extra) {
+        const std::string repmgr = RepmgrBinary::repmgr().path().string();
+        std::vector<std::string> lines{
+            "failover=automatic",
+            "promote_command='" + repmgr + " standby promote -f " + conf_path + " --log-to-file'",
+            "follow_command='" + repmgr + " standby follow -f " + conf_path + " --log-to-file --upstream-node-id=%n'",
+            "monitor_interval_secs=1",
+            "reconnect_attempts=2",
+            "reconnect_interval=1",
+            "primary_notification_timeout=15",
+            "log_file='" + (node.basedir() / "repmgrd.log").string() + "'",
+            "pg_ctl_options='-l " + (node.basedir() / "server.log").string() + "'",
+        };
+        lines.insert(lines.end(), extra.begin(), extra.end());
+        return lines;
+    }
+
+    std::string conf_for(PgTestNode& node, int id, const std::vector<std::string>& extra) {
+        const std::string path = (node.basedir() / "repmgr.conf").string();
+        return write_repmgr_conf(node, id, daemon_lines(node, path, extra));
+    }
+
+    // Primary node1 plus `standbys` streaming standbys (ids 2..), each with `extra[id]` lines.
+    void build(int standbys, std::map<int, std::vector<std::string>> extra = {}) {
+        PgTestNode& p = repmgr_primary("node1");
+        nodes_[1] = {&p, 1, conf_for(p, 1, extra[1]), nullptr};
+        RunResult r = run_repmgr({"-f", nodes_[1].conf, "primary", "register"});
+        ASSERT_TRUE(r.ok()) << r;
+        for (int id = 2; id < 2 + standbys; ++id) {
+            PgTestNode& s = repmgr_standby("node" + std::to_string(id), p);
+            nodes_[id] = {&s, id, conf_for(s, id, extra[id]), nullptr};
+            std::string columns = ", priority, location";
+            std::string values = ", " + priority_of(extra[id]) + ", '" + location_of(extra[id]) + "'";
+            insert_standby_record(p, s, id, 1, columns, values);
+        }
+        ASSERT_TRUE(p.poll_until("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'",
+                                 std::to_string(standbys)));
+        for (int id = 2; id < 2 + standbys; ++id) {
+            ASSERT_TRUE(nodes_[id].pg->poll_until("SELECT count(*) FROM repmgr.nodes", std::to_string(standbys + 1),
+                                                  30s, "repmgr"));
+        }
+    }
+
+    static std::string value_of(const std::vector<std::string>& lines, const std::string& key, std::string dflt) {
+        for (const auto& l : lines) {
+            if (l.rfind(key + "=", 0) == 0) {
+                std::string v = l.substr(key.size() + 1);
+                if (!v.empty() && v.front() == '\'') v = v.substr(1, v.size() - 2);
+                return v;
+            }
+        }
+        return dflt;
+    }
+    static std::string priority_of(const std::vector<std::string>& l) { return value_of(l, "priority", "100"); }
+    static std::string location_of(const std::vector<std::string>& l) { return value_of(l, "location", "default"); }
+
+    void start_daemons() {
+        for (auto& [id, m] : nodes_) {
+            m.daemon = std::make_unique<RepmgrdProcess>();
+            RunResult r = m.daemon->start(m.conf, m.pg->basedir());
+            ASSERT_TRUE(r.ok()) << r;
+        }
+        // Every repmgrd has announced itself.
+        ASSERT_TRUE(nodes_[1].pg->poll_until("SELECT count(*) FROM repmgr.events WHERE event = 'repmgrd_start'",
+                                             std::to_string(nodes_.size()), 30s, "repmgr"));
+    }
+
+    bool in_recovery(int id) { return nodes_[id].pg->safe_psql("SELECT pg_is_in_recovery()").out.find('t') != std::string::npos; }
+
+    // Waits until `id` is a primary with every id in `followers` streaming from it.
+    ::testing::AssertionResult new_primary_with_followers(int id, const std::vector<int>& followers,
+                                                          std::chrono::seconds timeout = 40s) {
+        auto ok = nodes_[id].pg->poll_until("SELECT NOT pg_is_in_recovery()", "t", timeout);
+        if (!ok) return ok;
+        for (int f : followers) {
+            auto streaming = nodes_[id].pg->poll_until(
+                "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND application_name = 'node" +
+                    std::to_string(f) + "'",
+                "1", timeout);
+            if (!streaming) return streaming;
+        }
+        return ::testing::AssertionSuccess();
+    }
+
+    std::string log_of(int id) { return read_text(nodes_[id].pg->basedir() / "repmgrd.log"); }
+
+    void stop_daemons() {
+        for (auto& [id, m] : nodes_) {
+            if (m.daemon) m.daemon->stop();
+        }
+    }
+    void TearDown() override { stop_daemons(); }
+};
+
+TEST_F(RepmgrdFailoverTest, KillPrimaryPromotesOneStandbyAndTheOtherFollows) {
+    build(2);
+    start_daemons();
+    nodes_[1].pg->kill9();
+    // Same LSN and priority: the lower node id wins.
+    ASSERT_TRUE(new_primary_with_followers(2, {3}));
+    EXPECT_TRUE(in_recovery(3));
+    PgTestNode& np = *nodes_[2].pg;
+    EXPECT_TRUE(np.poll_until("SELECT count(*) FROM repmgr.events WHERE event = 'repmgrd_failover_follow' AND node_id = 3",
+                              "1", 30s, "repmgr"));
+    EXPECT_EQ(np.psql("SELECT count(*) FROM repmgr.events WHERE event = 'repmgrd_failover_promote'", "repmgr"), "1");
+    EXPECT_EQ(np.psql("SELECT type || ',' || active FROM repmgr.nodes WHERE node_id = 1", "repmgr"), "primary,false");
+    EXPECT_EQ(np.psql("SELECT type || ',' || upstream_node_id FROM repmgr.nodes WHERE node_id = 3", "repmgr"), "standby,2");
+    EXPECT_NE(log_of(2).find("[NOTICE] this node is the winner, will now promote itself and inform other nodes"),
+              std::string::npos);
+    EXPECT_NE(log_of(3).find("[NOTICE] promotion candidate is \"node2\" (ID: 2)"), std::string::npos);
+}
+
+TEST_F(RepmgrdFailoverTest, HighestPriorityCandidateIsChosen) {
+    build(2, {{2, {"priority=50"}}, {3, {"priority=150"}}});
+    start_daemons();
+    nodes_[1].pg->kill9();
+    ASSERT_TRUE(new_primary_with_followers(3, {2}));
+    EXPECT_TRUE(in_recovery(2));
+    EXPECT_NE(log_of(2).find("has higher priority (150) than current candidate \"node2\" (ID: 2) (50)"),
+              std::string::npos)
+        << log_of(2);
+}
+
+TEST_F(RepmgrdFailoverTest, PriorityZeroIsNeverPromoted) {
+    build(1, {{2, {"priority=0"}}});
+    start_daemons();
+    nodes_[1].pg->kill9();
+    for (int i = 0; i < 50 && log_of(2).find("so will not be considered") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(200ms);
+    }
+    EXPECT_NE(log_of(2).find("[NOTICE] this node's priority is 0 so will not be considered as an automatic promotion candidate"),
+              std::string::npos)
+        << log_of(2);
+    std::this_thread::sleep_for(3s);
+    EXPECT_TRUE(in_recovery(2));
+}
+
+TEST_F(RepmgrdFailoverTest, LocationRuleBlocksPromotionWhenPrimaryLocationUnseen) {
+    build(2, {{1, {"location='dc1'"}}, {2, {"location='dc2'"}}, {3, {"location='dc2'"}}});
+    start_daemons();
+    nodes_[1].pg->kill9();
+    for (int i = 0; i < 60 && log_of(2).find("assuming network split") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(200ms);
+    }
+    EXPECT_NE(log_of(2).find("[NOTICE] no nodes from the primary location \"dc1\" visible - assuming network split"),
+              std::string::npos)
+        << log_of(2);
+    std::this_thread::sleep_for(2s);
+    EXPECT_TRUE(in_recovery(2));
+    EXPECT_TRUE(in_recovery(3));
+}
+
+TEST_F(RepmgrdFailoverTest, PausedDaemonDoesNotFailOver) {
+    build(1);
+    start_daemons();
+    RunResult pause = run_repmgr({"-f", nodes_[1].conf, "service", "pause"});
+    ASSERT_TRUE(pause.ok()) << pause;
+    nodes_[1].pg->kill9();
+    for (int i = 0; i < 60 && log_of(2).find("repmgrd on this node is paused") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(200ms);
+    }
+    EXPECT_NE(log_of(2).find("[NOTICE] repmgrd on this node is paused"), std::string::npos) << log_of(2);
+    std::this_thread::sleep_for(3s);
+    EXPECT_TRUE(in_recovery(2));
+}
+
+TEST_F(RepmgrdFailoverTest, ManualFailoverOnlyRecords) {
+    build(1, {{2, {"failover=manual"}}});
+    start_daemons();
+    nodes_[1].pg->kill9();
+    for (int i = 0; i < 60 && log_of(2).find("not configured for automatic failover") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(200ms);
+    }
+    EXPECT_NE(log_of(2).find("[NOTICE] this node is not configured for automatic failover"), std::string::npos)
+        << log_of(2);
+    std::this_thread::sleep_for(2s);
+    EXPECT_TRUE(in_recovery(2));
+}
+
+TEST_F(RepmgrdFailoverTest, StalledPrimaryShorterThanHoldDownCausesNoFailover) {
+    build(1);
+    start_daemons();
+    const pid_t postmaster = *nodes_[1].pg->pid();
+    ::kill(postmaster, SIGSTOP);
+    std::this_thread::sleep_for(1500ms);
+    ::kill(postmaster, SIGCONT);
+    std::this_thread::sleep_for(6s);
+    EXPECT_TRUE(in_recovery(2));
+    EXPECT_EQ(log_of(2).find("promotion candidate"), std::string::npos) << log_of(2);
+    EXPECT_TRUE(nodes_[1].pg->poll_until("SELECT count(*) FROM pg_stat_replication", "1"));
+}
+
+TEST_F(RepmgrdFailoverTest, RestartedDaemonResumesMonitoring) {
+    build(1);
+    start_daemons();
+    nodes_[2].daemon->stop();
+    RunResult r = nodes_[2].daemon->start(nodes_[2].conf, nodes_[2].pg->basedir());
+    ASSERT_TRUE(r.ok()) << r;
+    EXPECT_TRUE(nodes_[1].pg->poll_until("SELECT count(*) FROM repmgr.events WHERE event = 'repmgrd_start' AND node_id = 2",
+                                         "2", 20s, "repmgr"));
+    nodes_[1].pg->kill9();
+    ASSERT_TRUE(new_primary_with_followers(2, {}));
+}
+
+}  // namespace
+}  // namespace repmgr::test

@@ -2,6 +2,7 @@
 // step 13, §9 step 32, §14 step 12).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "repmgr/log/logger.hpp"
@@ -45,11 +46,33 @@ pg::AttachState test_attachment(db::Connection& upstream, const std::string& nod
     return result;
 }
 
+// Between repmgr's once-per-second (logged) checks we look every 50 ms without logging, so
+// a follow finishes as soon as the standby streams; the log lines are those repmgr prints.
+bool attached_before(db::Connection& upstream, const std::string& node_name,
+                     std::chrono::steady_clock::time_point until) {
+    while (std::chrono::steady_clock::now() < until) {
+        sleep_for(std::chrono::milliseconds(50));
+        try {
+            if (pg::attach_state(pg::get_replication_clients(upstream), node_name) ==
+                pg::AttachState::kAttached) {
+                return true;
+            }
+        } catch (const db::DbQueryError&) {
+            return false;
+        }
+    }
+    return false;
+}
+
 bool wait_for_attachment(const config::Config& cfg, db::Connection& upstream) {
     const long attempts = cfg.standby_follow_timeout.count();
     for (long i = 0; i < attempts; ++i) {
+        const auto next = std::chrono::steady_clock::now() + kPollInterval;
         if (test_attachment(upstream, cfg.node_name) == pg::AttachState::kAttached) return true;
-        if (i + 1 < attempts) sleep_for(kPollInterval);
+        if (i + 1 < attempts && attached_before(upstream, cfg.node_name, next)) return true;
+        if (i + 1 < attempts) sleep_for(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::max(next - std::chrono::steady_clock::now(),
+                                           std::chrono::steady_clock::duration::zero())));
     }
     return false;
 }

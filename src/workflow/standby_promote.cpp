@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "repmgr/log/logger.hpp"
 #include "repmgr/metadata/events.hpp"
 #include "repmgr/pg/server.hpp"
@@ -142,18 +145,31 @@ void promote_and_wait(const config::Config& cfg, db::Connection& local, PromoteM
         "waiting up to {} seconds (parameter \"promote_check_timeout\") for promotion to "
         "complete",
         timeout);
+    // repmgr checks once per promote_check_interval; we look every 50 ms in between so the
+    // command returns as soon as the server has left recovery (same messages, same limit).
+    const auto start = std::chrono::steady_clock::now();
+    const auto deadline = start + std::chrono::seconds(timeout);
     for (long waited = 0; waited < timeout; waited += interval) {
-        switch (pg::get_recovery_type(local)) {
-            case pg::RecoveryType::kPrimary:
-                log::verbose(log::Level::kInfo, "standby promoted to primary after {} second(s)",
-                             waited);
-                return;
-            case pg::RecoveryType::kUnknown:
-                throw Error(ExitCode::kDbConn, "connection to node lost");
-            case pg::RecoveryType::kStandby:
-                break;
+        const auto next = start + std::chrono::seconds(waited + interval);
+        bool slept_in_slot = false;
+        while (true) {
+            switch (pg::get_recovery_type(local)) {
+                case pg::RecoveryType::kPrimary:
+                    // Reported in whole check intervals, as repmgr's loop counts them.
+                    log::verbose(log::Level::kInfo, "standby promoted to primary after {} second(s)",
+                                 slept_in_slot ? waited + interval : waited);
+                    return;
+                case pg::RecoveryType::kUnknown:
+                    throw Error(ExitCode::kDbConn, "connection to node lost");
+                case pg::RecoveryType::kStandby:
+                    break;
+            }
+            const auto now = std::chrono::steady_clock::now();
+            if (now >= next || now >= deadline) break;
+            sleep_for(std::min(std::chrono::duration_cast<std::chrono::milliseconds>(next - now),
+                               std::chrono::milliseconds(50)));
+            slept_in_slot = true;
         }
-        sleep_for(std::chrono::seconds(interval));
     }
     throw Error(ExitCode::kPromotionFail, "STANDBY PROMOTE failed, node is still a standby")
         .detail(fmt::format("node still in recovery after {} seconds", timeout))

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <unistd.h>
 
 #include "repmgrd_fixture.hpp"
 
@@ -217,6 +218,94 @@ TEST_F(RepmgrdFailoverTest, StalledPrimaryShorterThanHoldDownCausesNoFailover) {
     EXPECT_TRUE(in_recovery(2));
     EXPECT_EQ(log_of(2).find("promotion candidate"), std::string::npos) << log_of(2);
     EXPECT_TRUE(nodes_[1].pg->poll_until("SELECT count(*) FROM pg_stat_replication", "1"));
+}
+
+// Two standbys and a witness; when the primary dies and node3 is unreachable too, node2
+// still sees a majority (itself and the witness: 2 of 3) and promotes. Without the witness
+// the same loss leaves node2 alone (1 of 2) and it must not promote.
+TEST_F(RepmgrdFailoverTest, WitnessBreaksTheTie) {
+    build(2);
+    PgTestNode& w = add_node("node4");
+    w.init(false);
+    w.append_conf("shared_preload_libraries = 'repmgr'");
+    w.start();
+    w.create_user("repmgr");
+    w.create_db("repmgr", "repmgr");
+    nodes_[4] = {&w, 4, conf_for(w, 4, {}), nullptr};
+    RunResult reg = run_repmgr({"-f", nodes_[4].conf, "witness", "register", "-h", "127.0.0.1", "-p",
+                                std::to_string(nodes_[1].pg->port()), "-U", "repmgr", "-d", "repmgr"});
+    ASSERT_TRUE(reg.ok()) << reg;
+    ASSERT_TRUE(nodes_[2].pg->poll_until("SELECT count(*) FROM repmgr.nodes", "4", 30s, "repmgr"));
+    start_daemons();
+    nodes_[3].daemon->stop();
+    nodes_[3].pg->stop("immediate");
+    nodes_[1].pg->kill9();
+    ASSERT_TRUE(new_primary_with_followers(2, {}));
+    EXPECT_NE(log_of(2).find("[INFO] visible nodes: 2; total nodes: 3; no nodes have seen the primary"),
+              std::string::npos)
+        << log_of(2);
+    EXPECT_TRUE(nodes_[2].pg->poll_until(
+        "SELECT count(*) FROM repmgr.events WHERE event = 'repmgrd_failover_follow' AND node_id = 4", "1", 30s,
+        "repmgr"));
+}
+
+TEST_F(RepmgrdFailoverTest, WithoutWitnessALoneStandbyDoesNotPromote) {
+    build(2);
+    start_daemons();
+    nodes_[3].daemon->stop();
+    nodes_[3].pg->stop("immediate");
+    nodes_[1].pg->kill9();
+    for (int i = 0; i < 60 && log_of(2).find("unable to reach a qualified majority") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(200ms);
+    }
+    EXPECT_NE(log_of(2).find("[NOTICE] unable to reach a qualified majority of nodes"), std::string::npos)
+        << log_of(2);
+    std::this_thread::sleep_for(2s);
+    EXPECT_TRUE(in_recovery(2));
+}
+
+// Events reach event_notification_command with repmgrd's texts and %p.
+TEST_F(RepmgrdFailoverTest, EventNotificationsDuringFailover) {
+    std::map<int, std::vector<std::string>> extra;
+    for (int id : {1, 2, 3}) {
+        extra[id] = {"event_notification_command='/bin/sh -c \"echo %n %e %s [%p] >> /tmp/pgt-events-" +
+                     std::to_string(::getpid()) + "-" + std::to_string(id) + "\"'"};
+    }
+    build(2, extra);
+    start_daemons();
+    nodes_[1].pg->kill9();
+    ASSERT_TRUE(new_primary_with_followers(2, {3}));
+    ASSERT_TRUE(nodes_[2].pg->poll_until(
+        "SELECT count(*) FROM repmgr.events WHERE event = 'repmgrd_failover_follow'", "1", 30s, "repmgr"));
+    const std::string prefix = "/tmp/pgt-events-" + std::to_string(::getpid()) + "-";
+    std::string two = read_text(prefix + "2");
+    std::string three = read_text(prefix + "3");
+    std::filesystem::remove(prefix + "1");
+    std::filesystem::remove(prefix + "2");
+    std::filesystem::remove(prefix + "3");
+    EXPECT_NE(two.find("2 repmgrd_failover_promote 1 [1]\n"), std::string::npos) << two;
+    EXPECT_NE(two.find("2 standby_promote 1 []\n"), std::string::npos) << two;
+    EXPECT_NE(three.find("3 repmgrd_upstream_disconnect 1 []\n"), std::string::npos) << three;
+    EXPECT_NE(three.find("3 standby_follow 1 [2]\n"), std::string::npos) << three;
+    EXPECT_NE(three.find("3 repmgrd_failover_follow 1 []\n"), std::string::npos) << three;
+}
+
+TEST_F(RepmgrdFailoverTest, ChildNodeDisconnectAndReconnectEvents) {
+    build(1, {{1, {"child_nodes_check_interval=1"}}});
+    start_daemons();
+    nodes_[2].daemon->stop();
+    nodes_[2].pg->stop();
+    PgTestNode& p = *nodes_[1].pg;
+    ASSERT_TRUE(p.poll_until("SELECT count(*) FROM repmgr.events WHERE event = 'child_node_disconnect'", "1", 20s,
+                             "repmgr"));
+    EXPECT_EQ(p.psql("SELECT details FROM repmgr.events WHERE event = 'child_node_disconnect'", "repmgr"),
+              "standby node \"node2\" (ID: 2) has disconnected");
+    nodes_[2].pg->start();
+    ASSERT_TRUE(p.poll_until("SELECT count(*) FROM repmgr.events WHERE event = 'child_node_reconnect'", "1", 30s,
+                             "repmgr"));
+    EXPECT_NE(p.psql("SELECT details FROM repmgr.events WHERE event = 'child_node_reconnect'", "repmgr")
+                  .find("standby node \"node2\" (ID: 2) has reconnected after "),
+              std::string::npos);
 }
 
 TEST_F(RepmgrdFailoverTest, RestartedDaemonResumesMonitoring) {

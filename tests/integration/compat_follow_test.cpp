@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "follow_fixture.hpp"
+#include "partial_record.hpp"
 #include "repmgr/db/connection.hpp"
 
 namespace repmgr::test {
@@ -132,47 +133,8 @@ TEST_F(CompatFollowTest, RejoinRefusalsAndDryRuns) {
 // point and refuses; PostgreSQL only needs the replayed one, and so do we.
 class PartialRecordTest : public CompatFollowTest {
   protected:
-    // Returns true once the standbys hold a partial last record; kills the primary.
     bool crash_primary_mid_record() {
-        for (int attempt = 1; attempt <= 3; ++attempt) {
-            const std::string table = "hinted" + std::to_string(attempt);
-            // < shared_buffers / 4 (16MB here), so the scan does not use a ring buffer whose
-            // evictions would flush WAL to a record boundary.
-            node_[1]->psql("CREATE TABLE " + table +
-                           " WITH (autovacuum_enabled = off) AS "
-                           "SELECT g AS i, repeat('x', 100) AS t FROM generate_series(1, 20000) g");
-            node_[1]->psql("CHECKPOINT");
-            db::Connection scan =
-                db::Connection::connect(node_[1]->connstr("postgres", "postgres"));
-            scan.execute("BEGIN");
-            // (search_path is empty on our connections.)
-            scan.query("SELECT count(*) FROM public." + table);  // hint bits: FPI_FOR_HINT records
-            // The WAL writer flushes up to the last completed page, not to the end of the
-            // last record; wait until it has done so and both standbys have it.
-            const std::string flushed_to_page =
-                "SELECT pg_current_wal_flush_lsn() < pg_current_wal_insert_lsn() "
-                "   AND (pg_current_wal_flush_lsn() - '0/0')::bigint % 8192 = 0 "
-                "   AND (pg_current_wal_insert_lsn() - pg_current_wal_flush_lsn()) < 8192";
-            if (!node_[1]->poll_until(flushed_to_page, "t", std::chrono::seconds(5))) {
-                scan.execute("ROLLBACK");
-                continue;
-            }
-            const std::string flush = node_[1]->psql("SELECT pg_current_wal_flush_lsn()");
-            bool received = true;
-            for (int id : {2, 3}) {
-                received =
-                    received && node_[id]->poll_until(
-                                    "SELECT pg_last_wal_receive_lsn() >= '" + flush + "'::pg_lsn",
-                                    "t", std::chrono::seconds(10));
-            }
-            if (!received || node_[1]->psql("SELECT pg_current_wal_flush_lsn()") != flush) {
-                scan.execute("ROLLBACK");
-                continue;
-            }
-            node_[1]->kill9();
-            return true;
-        }
-        return false;
+        return repmgr::test::crash_primary_mid_record(*node_[1], {node_[2], node_[3]});
     }
 };
 

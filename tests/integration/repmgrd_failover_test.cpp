@@ -8,6 +8,7 @@
 #include <memory>
 #include <unistd.h>
 
+#include "partial_record.hpp"
 #include "repmgrd_fixture.hpp"
 
 namespace repmgr::test {
@@ -306,6 +307,21 @@ TEST_F(RepmgrdFailoverTest, ChildNodeDisconnectAndReconnectEvents) {
     EXPECT_NE(p.psql("SELECT details FROM repmgr.events WHERE event = 'child_node_reconnect'", "repmgr")
                   .find("standby node \"node2\" (ID: 2) has reconnected after "),
               std::string::npos);
+}
+
+// repmgrd.md §12 quirk 12: the primary dies in the middle of a WAL record (hint-bit
+// full-page images, wal_log_hints=on), the standbys hold a partial last record past the
+// promoted node's fork point. repmgr 5.3.3's follow refuses and retries for ever; ours must
+// leave every standby streaming from the new primary.
+TEST_F(RepmgrdFailoverTest, StandbyWithPartialLastRecordFollowsTheNewPrimary) {
+    build(2);
+    start_daemons();
+    ASSERT_TRUE(crash_primary_mid_record(*nodes_[1].pg, {nodes_[2].pg, nodes_[3].pg}))
+        << "could not stop the primary in the middle of a record";
+    ASSERT_TRUE(new_primary_with_followers(2, {3}));
+    nodes_[2].pg->psql("CREATE TABLE after_failover AS SELECT 1 AS x");
+    EXPECT_TRUE(nodes_[3].pg->poll_until("SELECT count(*) FROM pg_class WHERE relname = 'after_failover'", "1"));
+    EXPECT_EQ(log_of(3).find("cannot attach to follow target"), std::string::npos) << log_of(3);
 }
 
 TEST_F(RepmgrdFailoverTest, RestartedDaemonResumesMonitoring) {

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -175,6 +176,21 @@ std::string getopt_unknown(const std::string& argv0, const std::string& arg) {
     return argv0 + ": invalid option -- '" + arg.substr(1, 1) + "'";
 }
 
+// First-appearance order of -h/-p/-U (options after the verb fall through to the root, so
+// the root's parse order holds them all).
+void record_connection_option_order(const CLI::App& root, CliOptions& opts) {
+    for (const CLI::Option* opt : root.parse_order()) {
+        std::string keyword;
+        if (opt->check_lname("host")) keyword = "host";
+        if (opt->check_lname("port")) keyword = "port";
+        if (opt->check_lname("username")) keyword = "user";
+        auto& order = opts.connection_option_order;
+        if (!keyword.empty() && std::find(order.begin(), order.end(), keyword) == order.end()) {
+            order.push_back(keyword);
+        }
+    }
+}
+
 void determine_action(CLI::App& root, const CliContext& ctx, ParsedCommandLine& out,
                       std::vector<std::string>& words) {
     CLI::App* noun = nullptr;
@@ -293,6 +309,7 @@ ParsedCommandLine parse_command_line(int argc, char** argv, CliContext& ctx) {
     for (size_t i = 0; i < kValues.size(); ++i) {
         if (value_options[i]->count() > 0) out.options.*kValues[i].member = values[i];
     }
+    record_connection_option_order(root, out.options);
 
     // Unknown options and positional words all end up in the extras, in order.
     std::vector<std::string> words;

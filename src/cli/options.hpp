@@ -33,6 +33,9 @@ struct CliOptions {
     std::optional<std::string> username;
     std::optional<std::string> remote_user;
     std::optional<std::string> superuser;
+    // "host", "port", "user" in the order -h/-p/-U first appear on the command line (repmgr
+    // builds the source conninfo of standby clone in that order).
+    std::vector<std::string> connection_option_order;
 
     // -- node selection
     std::optional<std::string> pgdata;

@@ -64,8 +64,8 @@ private:
 };
 
 [[noreturn]] void exec_child(const std::vector<std::string>& argv,
-                             const std::vector<std::string>& extra_env) {
-    ::setpgid(0, 0);
+                             const std::vector<std::string>& extra_env, bool own_group) {
+    if (own_group) ::setpgid(0, 0);
     std::vector<char*> args;
     args.reserve(argv.size() + 1);
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -134,9 +134,11 @@ CommandResult run_argv(const std::vector<std::string>& argv, const CommandOption
         ::dup2(in.fd(), STDIN_FILENO);
         if (out) ::dup2(out->fd(), STDOUT_FILENO);
         if (err) ::dup2(err->fd(), STDERR_FILENO);
-        exec_child(argv, options.env);
+        exec_child(argv, options.env, options.own_process_group || options.timeout.has_value());
     }
-    ::setpgid(pid, pid);  // both sides set it: no race with the timeout kill
+    if (options.own_process_group || options.timeout) {
+        ::setpgid(pid, pid);  // both sides set it: no race with the timeout kill
+    }
 
     std::optional<Clock::time_point> deadline;
     if (options.timeout) deadline = Clock::now() + *options.timeout;

@@ -25,6 +25,9 @@ struct CommandOptions {
     std::string stdin_data;
     // Extra environment entries "KEY=value" added to the inherited environment.
     std::vector<std::string> env;
+    // false: the child stays in our process group, so a Ctrl-C on the terminal reaches it as
+    // with system() (a long pg_basebackup the user interrupts). Only without a timeout.
+    bool own_process_group = true;
 };
 
 // Runs `/bin/sh -c command` and waits for it to exit (not for its output to end: a daemon

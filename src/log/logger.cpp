@@ -225,7 +225,10 @@ void write(Level level, std::string_view message) {
 void write_verbose(Level level, std::string_view message) {
     auto& s = state();
     std::lock_guard lock(s.mutex);
-    s.last_message_shown = s.settings.verbose && level <= s.settings.level;
+    // Without -v a verbose message does not exist at all (repmgr's log_verbose returns at
+    // once): it must not hide the DETAIL/HINT of the message before it.
+    if (!s.settings.verbose) return;
+    s.last_message_shown = level <= s.settings.level;
     if (s.last_message_shown) {
         emit(s, level, verbose_label(level), message, false);
     }

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "cli/app.hpp"
+#include "cli/handlers.hpp"
 #include "cli/node_selection.hpp"
 #include "cli/output/table.hpp"
 #include "repmgr/common/strings.hpp"
@@ -123,11 +124,12 @@ void register_cluster_commands(CLI::App& root, CliContext& ctx) {
     CLI::App* event = add_verb(*noun, "event", "show recorded events");
     event->alias("events");
     ctx.add_verb(event, Action::kClusterEvent, cluster_event);
-    ctx.add_verb(add_verb(*noun, "matrix", "connectivity matrix"), Action::kClusterMatrix, nullptr);
+    ctx.add_verb(add_verb(*noun, "matrix", "connectivity matrix"), Action::kClusterMatrix,
+                 cluster_matrix);
     ctx.add_verb(add_verb(*noun, "crosscheck", "connectivity cross-check"),
-                 Action::kClusterCrosscheck, nullptr);
+                 Action::kClusterCrosscheck, cluster_crosscheck);
     ctx.add_verb(add_verb(*noun, "cleanup", "purge monitoring history"), Action::kClusterCleanup,
-                 nullptr);
+                 cluster_cleanup);
 }
 
 }  // namespace repmgr::cli

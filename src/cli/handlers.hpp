@@ -25,6 +25,14 @@ ExitCode standby_promote(const CommandContext& ctx);
 ExitCode standby_follow(const CommandContext& ctx);
 ExitCode node_rejoin(const CommandContext& ctx);
 
+// node_service.cpp
+ExitCode node_service(const CommandContext& ctx);
+
+// cluster_ops.cpp
+ExitCode cluster_matrix(const CommandContext& ctx);
+ExitCode cluster_crosscheck(const CommandContext& ctx);
+ExitCode cluster_cleanup(const CommandContext& ctx);
+
 // service.cpp
 ExitCode service_status(const CommandContext& ctx);
 ExitCode service_pause(const CommandContext& ctx);

@@ -273,7 +273,7 @@ void register_node_commands(CLI::App& root, CliContext& ctx) {
     ctx.add_verb(add_verb(*noun, "status", "overview of the local node"), Action::kNodeStatus, node_status);
     ctx.add_verb(add_verb(*noun, "check", "health checks of the local node"), Action::kNodeCheck, node_check);
     ctx.add_verb(add_verb(*noun, "rejoin", "rejoin a node to the cluster"), Action::kNodeRejoin, node_rejoin);
-    ctx.add_verb(add_verb(*noun, "service", "control the PostgreSQL service"), Action::kNodeService, nullptr);
+    ctx.add_verb(add_verb(*noun, "service", "control the PostgreSQL service"), Action::kNodeService, node_service);
     ctx.add_verb(add_verb(*noun, "control", "internal"), Action::kNodeControl, nullptr);
 }
 

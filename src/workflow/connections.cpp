@@ -20,9 +20,11 @@ std::optional<db::Connection> connect_quiet(const std::string& conninfo) {
     }
     auto result = db::Connection::try_connect(*info);
     if (!result.ok()) {
-        log::verbose(log::Level::kError, "connection to database failed");
-        log::detail("\n{}", result.error().libpq_message());
-        log::detail("attempted to connect using:\n  {}", result.error().attempted());
+        if (log::settings().verbose) {  // quiet: the whole block only with -v
+            log::verbose(log::Level::kError, "connection to database failed");
+            log::detail("\n{}", result.error().libpq_message());
+            log::detail("attempted to connect using:\n  {}", result.error().attempted());
+        }
         return std::nullopt;
     }
     return std::move(result).take();
@@ -73,9 +75,11 @@ Result<db::Connection, db::DbConnectError> try_connect_quiet(const std::string& 
     }
     auto result = db::Connection::try_connect(*info);
     if (!result.ok()) {
-        log::verbose(log::Level::kError, "connection to database failed");
-        log::detail("\n{}", result.error().libpq_message());
-        log::detail("attempted to connect using:\n  {}", result.error().attempted());
+        if (log::settings().verbose) {  // quiet: the whole block only with -v
+            log::verbose(log::Level::kError, "connection to database failed");
+            log::detail("\n{}", result.error().libpq_message());
+            log::detail("attempted to connect using:\n  {}", result.error().attempted());
+        }
     }
     return result;
 }

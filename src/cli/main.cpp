@@ -150,10 +150,6 @@ int run(int argc, char** argv) {
         }
     }
     log::init(logger_settings(o, effective));
-    // After a -f file repmgr treats the last message as a DEBUG one, so a DETAIL that is the
-    // command's first output (node service) shows only at log level DEBUG or with -v
-    // (checked against repmgr 5.3.3).
-    if (o.config_file && !o.verbose) log::note_unwritten(log::Level::kDebug);
 
     if (config_required && effective.node_id == -1) {
         throw Error(ExitCode::kBadConfig,

@@ -234,12 +234,6 @@ void write_verbose(Level level, std::string_view message) {
     }
 }
 
-void note_unwritten(Level level) {
-    auto& s = state();
-    std::lock_guard lock(s.mutex);
-    s.last_message_shown = level <= s.settings.level;
-}
-
 void write_detail(std::string_view message) {
     auto& s = state();
     std::lock_guard lock(s.mutex);

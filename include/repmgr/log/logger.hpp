@@ -60,11 +60,6 @@ void write_verbose(Level level, std::string_view message);
 void write_detail(std::string_view message);
 void write_hint(std::string_view message);
 
-// Records a message of `level` that was not written, as if logged: a DETAIL/HINT right
-// after it is shown only if `level` passes the filter. (repmgr after reading a -f file
-// behaves as if a DEBUG message had just been logged; see cli/main.cpp.)
-void note_unwritten(Level level);
-
 // Writes a line to stderr exactly as given (plus a newline), bypassing level filtering.
 // For repmgr's raw blocks, e.g. the "  <item>" lines of the config error list.
 void raw_stderr(std::string_view line);

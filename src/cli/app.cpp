@@ -142,6 +142,13 @@ std::vector<std::string> preprocess(int argc, char** argv, CliOptions& opts) {
             }
             if (consumed) break;
         }
+        if (!consumed && arg.size() > 3 && starts_with(arg, "--") && arg.back() == '=') {
+            // getopt accepts an empty attached value ("--action="); CLI11 does not, so pass
+            // it as a separate empty argument.
+            rest.emplace_back(arg.substr(0, arg.size() - 1));
+            rest.emplace_back("");
+            consumed = true;
+        }
         if (!consumed) rest.emplace_back(arg);
     }
     return rest;

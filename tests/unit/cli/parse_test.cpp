@@ -72,6 +72,13 @@ TEST(CliParseTest, OptionalValuesOnlyWithEquals) {
     EXPECT_TRUE(parse({"-?"}).options.help);
 }
 
+TEST(CliParseTest, EmptyAttachedValueIsAValue) {
+    auto p = parse({"node", "service", "--action=", "--list-actions"});
+    EXPECT_TRUE(p.getopt_errors.empty());
+    EXPECT_EQ(p.options.action, "");
+    EXPECT_TRUE(p.options.list_actions);
+}
+
 TEST(CliParseTest, ValueValidation) {
     auto p = parse({"cluster", "event", "--limit=0", "--node-id=x", "-p", "0", "-L", "LOUD"});
     std::vector<std::string> warnings;

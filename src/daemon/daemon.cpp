@@ -200,7 +200,7 @@ void terminate_cleanly(DaemonState& st) {
         }
     }
     remove_pid_file(st.pid_file);
-    log::info("repmgrd terminating...");
+    log::info("{} terminating...", st.options.progname);
 }
 
 }  // namespace
@@ -226,7 +226,7 @@ int run_daemon(const DaemonOptions& options) {
     if (options.monitoring_history) st.cfg.monitoring_history = true;
     redirect_std_streams();
     log::init(daemon_log_settings(options, st.cfg));
-    log::notice("repmgrd (repmgrd {}) starting up", REPMGR_VERSION);
+    log::notice("repmgrd ({} {}) starting up", options.progname, REPMGR_VERSION);
     log::info("connecting to database \"{}\"", st.cfg.conninfo);
     st.local = db::Connection::connect(st.cfg.conninfo, {.fallback_application_name = "repmgrd"});
 

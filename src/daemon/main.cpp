@@ -29,6 +29,7 @@ int run(int argc, char** argv) {
         return 1;
     }
     daemon::ParsedDaemonCommandLine parsed = daemon::parse_daemon_command_line(argc, argv);
+    parsed.options.progname = progname;
     if (!parsed.getopt_errors.empty()) {
         for (const auto& e : parsed.getopt_errors) std::cerr << e << "\n";
         std::cerr << "repmgrd: replication management daemon for PostgreSQL\n"

@@ -18,6 +18,7 @@ struct DaemonOptions {
     std::optional<std::string> log_level;
     bool verbose = false;
     bool monitoring_history = false;
+    std::string progname = "repmgrd";  // basename of argv[0], as repmgr prints it
 };
 
 struct ParsedDaemonCommandLine {

@@ -148,5 +148,26 @@ TEST_F(RepmgrdStartupTest, StartStopAndReload) {
     EXPECT_FALSE(std::filesystem::exists(node_->basedir() / "repmgrd.pid"));
 }
 
+// logrotate's "postrotate kill -HUP": after the file is moved away, SIGHUP makes repmgrd
+// write to a new file of the configured name.
+TEST_F(RepmgrdStartupTest, SighupReopensTheLogFile) {
+    registered_primary();
+    RepmgrdProcess d;
+    ASSERT_TRUE(d.start(conf_, node_->basedir()).ok());
+    const auto log_path = node_->basedir() / "repmgrd.log";
+    for (int i = 0; i < 100 && log().find("monitoring cluster primary") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::filesystem::rename(log_path, node_->basedir() / "repmgrd.log.1");
+    d.signal(SIGHUP);
+    for (int i = 0; i < 100 && !std::filesystem::exists(log_path); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_TRUE(std::filesystem::exists(log_path));
+    d.stop();
+    EXPECT_NE(log().find("repmgrd terminating..."), std::string::npos) << log();
+    EXPECT_EQ(read_text(node_->basedir() / "repmgrd.log.1").find("terminating"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace repmgr::test

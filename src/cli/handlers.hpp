@@ -33,6 +33,9 @@ ExitCode cluster_matrix(const CommandContext& ctx);
 ExitCode cluster_crosscheck(const CommandContext& ctx);
 ExitCode cluster_cleanup(const CommandContext& ctx);
 
+// standby_switchover.cpp
+ExitCode standby_switchover(const CommandContext& ctx);
+
 // service.cpp
 ExitCode service_status(const CommandContext& ctx);
 ExitCode service_pause(const CommandContext& ctx);

@@ -167,10 +167,75 @@ bool print_command_help(const std::string& progname, const std::string& command)
             progname);
         return true;
     }
-    if (c == "standby" || c == "witness" || c == "service" || c == "daemon") {
-        fmt::print("{0} {1}: see \"{0} --help\" for the list of actions.\n"
-                   "  The {1} actions are not yet available in this version.\n\n",
-                   progname, c);
+    if (c == "standby") {
+        fmt::print(
+            "{0} standby: manage standby servers\n\n"
+            "  {0} standby clone        copy a primary (or another standby) into a new standby\n"
+            "  {0} standby register     add the local standby to the repmgr metadata\n"
+            "  {0} standby unregister   remove a standby from the repmgr metadata\n"
+            "  {0} standby promote      make the local standby the primary\n"
+            "  {0} standby follow       attach the local standby to another upstream node\n"
+            "  {0} standby switchover   swap roles with the current primary (uses SSH)\n\n"
+            "  STANDBY CLONE options:\n"
+            "    -c, --fast-checkpoint  ask the source for a fast checkpoint\n"
+            "    --copy-external-config-files[=samepath|pgdata]\n"
+            "                           also copy configuration files kept outside the data directory\n"
+            "    --upstream-conninfo=STR  primary_conninfo to write for the new standby\n"
+            "    --replication-user=USER  user for the replication connection\n"
+            "    --replication-conf-only  only write the replication configuration\n"
+            "    --recovery-min-apply-delay=VAL  delay applying WAL by this much\n"
+            "    --verify-backup        check the copy with pg_verifybackup (PostgreSQL 13+)\n"
+            "    --without-barman       ignore \"barman_host\"\n\n"
+            "  STANDBY REGISTER options:\n"
+            "    --upstream-node-id=N   node the standby streams from (default: the primary)\n"
+            "    --wait-start=N         seconds to wait for the standby to start (default 30)\n"
+            "    --wait-sync[=N]        wait until the record reached the standby (N seconds)\n\n"
+            "  STANDBY UNREGISTER options:\n"
+            "    --node-id=N            unregister this node instead of the local one\n\n"
+            "  STANDBY PROMOTE / SWITCHOVER options:\n"
+            "    --siblings-follow      make the other standbys follow the new primary\n"
+            "    --always-promote       promote even if this standby is behind the old primary\n"
+            "                           (switchover)\n"
+            "    --force-rewind[=PATH]  rejoin the old primary with pg_rewind if needed (switchover)\n"
+            "    --repmgrd-no-pause     do not pause repmgrd during the switchover\n"
+            "    --repmgrd-force-unpause  unpause every repmgrd afterwards, also ones paused before\n"
+            "    -R, --remote-user=USER  SSH user on the other nodes\n"
+            "    -S, --superuser=USER   superuser for the steps that need one\n\n"
+            "  STANDBY FOLLOW options:\n"
+            "    --upstream-node-id=N   node to follow (default: the primary)\n"
+            "    -w, --wait             wait for a primary to appear (\"primary_follow_timeout\")\n\n",
+            progname);
+        return true;
+    }
+    if (c == "witness") {
+        fmt::print(
+            "{0} witness: manage a witness server\n\n"
+            "  {0} witness register     register the local server as the witness of a primary\n"
+            "  {0} witness unregister   remove the witness from the repmgr metadata\n\n"
+            "  Options:\n"
+            "    -h, --host=HOST        host of the primary (with -p, -U, -d for the rest of\n"
+            "                           the connection to it)\n"
+            "    --node-id=N            unregister this witness instead of the local one\n\n",
+            progname);
+        return true;
+    }
+    if (c == "service" || c == "daemon") {
+        fmt::print(
+            "{0} {1}: control the repmgrd daemons of the cluster\n\n"
+            "  {0} service status       state of repmgrd on every node\n"
+            "  {0} service pause        stop repmgrd from acting on failures, on every node\n"
+            "  {0} service unpause      let repmgrd act on failures again\n"
+            "  {0} daemon start         start repmgrd on the local node (\"repmgrd_service_start_command\")\n"
+            "  {0} daemon stop          stop repmgrd on the local node (\"repmgrd_service_stop_command\")\n"
+            "  (\"daemon status|pause|unpause\" are the same as \"service ...\")\n\n"
+            "  SERVICE STATUS options:\n"
+            "    --csv                  comma-separated output\n"
+            "    --detail               extra columns\n"
+            "    --verbose              more detail\n\n"
+            "  DAEMON START / STOP options:\n"
+            "    -w, --wait[=N]         wait up to N seconds (default 15) for the daemon\n"
+            "    -W, --no-wait          do not wait\n\n",
+            progname, c);
         return true;
     }
     return false;

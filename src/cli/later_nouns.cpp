@@ -16,7 +16,7 @@ void register_standby_commands(CLI::App& root, CliContext& ctx) {
                  standby_unregister);
     ctx.add_verb(add_verb(*noun, "promote", "promote a standby"), Action::kStandbyPromote, standby_promote);
     ctx.add_verb(add_verb(*noun, "follow", "follow a new upstream"), Action::kStandbyFollow, standby_follow);
-    ctx.add_verb(add_verb(*noun, "switchover", "planned role swap"), Action::kStandbySwitchover, nullptr);
+    ctx.add_verb(add_verb(*noun, "switchover", "planned role swap"), Action::kStandbySwitchover, standby_switchover);
     ctx.add_verb(add_verb(*noun, "check", "same as \"node check\""), Action::kNodeCheck, node_check);
     ctx.add_verb(add_verb(*noun, "status", "same as \"node status\""), Action::kNodeStatus, node_status);
 }

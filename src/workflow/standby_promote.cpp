@@ -204,6 +204,18 @@ void update_metadata(const config::Config& cfg, db::Connection& local, metadata:
 
 }  // namespace
 
+void promote_and_record(const config::Config& cfg, db::Connection& conn,
+                        const metadata::NodeRecord& own) {
+    promote_and_wait(cfg, conn, promote_method(cfg, conn));
+    update_metadata(cfg, conn, own);
+    const std::string detail = fmt::format(
+        "server \"{}\" (ID: {}) was successfully promoted to primary", cfg.node_name, cfg.node_id);
+    log::notice("STANDBY PROMOTE successful");
+    log::detail("{}", detail);
+    metadata::create_event_notification(&conn, cfg,
+                                        {cfg.node_id, "standby_promote", true, detail, {}});
+}
+
 ExitCode standby_promote(const config::Config& cfg, const StandbyPromoteOptions& options,
                          remote::Executor* executor) {
     db::Connection local = connect_local(cfg);
@@ -231,14 +243,7 @@ ExitCode standby_promote(const config::Config& cfg, const StandbyPromoteOptions&
         return ExitCode::kSuccess;
     }
 
-    promote_and_wait(cfg, local, method);
-    update_metadata(cfg, local, *own);
-    const std::string detail = fmt::format(
-        "server \"{}\" (ID: {}) was successfully promoted to primary", cfg.node_name, cfg.node_id);
-    log::notice("STANDBY PROMOTE successful");
-    log::detail("{}", detail);
-    metadata::create_event_notification(&local, cfg,
-                                        {cfg.node_id, "standby_promote", true, detail, {}});
+    promote_and_record(cfg, local, *own);
 
     if (options.siblings_follow && !siblings.empty() && executor != nullptr) {
         metadata::NodeRecord self = *own;

@@ -22,4 +22,12 @@ std::vector<metadata::NodeRecord> check_siblings(const StandbyPromoteOptions& op
 bool check_sibling_capacity(db::Connection& local, const StandbyPromoteOptions& options,
                             const std::vector<metadata::NodeRecord>& followers);
 
+// Steps 9-12 for a caller that made its own checks (standby switchover, commands.md §9 step 29):
+// promotes the server behind `conn` (pg_promote(), service_promote_command or pg_ctl promote),
+// waits for it to leave recovery, makes `own` the one active primary record and writes the
+// standby_promote event. Throws as standby_promote() does: Error with exit 8 (promotion failed
+// or timed out) or 6 (connection lost), ReportedError(7) when the record cannot be updated.
+void promote_and_record(const config::Config& cfg, db::Connection& conn,
+                        const metadata::NodeRecord& own);
+
 }  // namespace repmgr::workflow

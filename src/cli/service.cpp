@@ -21,7 +21,8 @@ std::string last_seen(const workflow::ServiceStatusRow& row, bool compact) {
 }
 
 void print_table(const workflow::ServiceStatusReport& r, const CliOptions& o) {
-    std::vector<Column> cols{{"ID", {}}, {"Name", {}}, {"Role", {}}, {"Status", {}}, {"Upstream", {}}};
+    // repmgr never widens the ID column here: ids >= 100 push the rest of their row right.
+    std::vector<Column> cols{{"ID", {}, false}, {"Name", {}}, {"Role", {}}, {"Status", {}}, {"Upstream", {}}};
     if (o.detail) {
         cols.push_back({"Location", {}});
         cols.push_back({o.compact ? "Prio." : "Priority", {}});

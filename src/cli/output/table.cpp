@@ -16,7 +16,9 @@ std::string format_table(const std::vector<Column>& columns, const TableStyle& s
     size_t rows = columns.empty() ? 0 : columns.front().cells.size();
     for (const auto& col : columns) {
         size_t w = col.title.size();
-        for (const auto& cell : col.cells) w = std::max(w, cell.size());
+        if (col.grows) {
+            for (const auto& cell : col.cells) w = std::max(w, cell.size());
+        }
         widths.push_back(w);
     }
     std::string out;

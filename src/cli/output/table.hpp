@@ -10,6 +10,9 @@ namespace repmgr::cli::output {
 struct Column {
     std::string title;
     std::vector<std::string> cells;
+    // false: the column stays as wide as its title and longer cells overflow it, breaking the
+    // alignment of the rest of their row (repmgr's `service status` ID column, §7).
+    bool grows = true;
 };
 
 struct TableStyle {

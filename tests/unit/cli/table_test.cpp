@@ -26,5 +26,15 @@ TEST(TableTest, TrailingSpaceStyleAndWideCells) {
     EXPECT_EQ(format_table(wide), " A         \n------------\n long value\n");
 }
 
+// service status (output-formats.md §7): the ID column keeps the width of its title.
+TEST(TableTest, ColumnThatDoesNotGrow) {
+    std::vector<Column> cols{{"ID", {"1", "100"}, false}, {"Name", {"node1", "node100"}}};
+    EXPECT_EQ(format_table(cols, {.trailing_space = true}),
+              " ID | Name   \n"
+              "----+---------\n"
+              " 1  | node1   \n"
+              " 100 | node100 \n");
+}
+
 }  // namespace
 }  // namespace repmgr::cli::output

@@ -138,6 +138,9 @@ TEST_F(SwitchoverTest, DryRunReportsEveryCheckAndChangesNothing) {
                            "  node3 (node ID: 3)\n"
                            "INFO: 1 walsenders required, 10 available\n" +
                            tail + "INFO: 1 replication slots required, 10 available\n" + end);
+    // The first queries after set-up may write full-page images (wal_log_hints) that node2
+    // has received but not yet replayed: wait again.
+    ASSERT_TRUE(node_[2]->poll_until("SELECT pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()"));
     RunResult siblings = switchover(2, {"--dry-run", "--siblings-follow"});
     ASSERT_TRUE(siblings.ok()) << siblings;
     EXPECT_EQ(siblings.err, kDryRunHead +

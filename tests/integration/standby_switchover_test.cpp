@@ -112,9 +112,9 @@ const std::string kDryRunHead =
 
 TEST_F(SwitchoverTest, DryRunReportsEveryCheckAndChangesNothing) {
     make_ssh_cluster(2, {"use_replication_slots=true"});
+    const std::string before = metadata_snapshot(*node_[1]);
     // Replication lag is 0 only once everything received is replayed.
     ASSERT_TRUE(node_[2]->poll_until("SELECT pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()"));
-    const std::string before = metadata_snapshot(*node_[1]);
     const std::string stop = "\"" + pg_bin("pg_ctl").string() + " -l " +
                              node_[1]->log_file().string() + " -D '" +
                              node_[1]->data_dir().string() + "' -W -m fast stop\"";

@@ -164,14 +164,7 @@ int run(int argc, char** argv) {
 }
 
 void print_error(const Error& e) {
-    log::error("{}", e.what());
-    for (const auto& note : e.notes()) {
-        if (note.kind == ErrorNote::Kind::kDetail) {
-            log::detail("{}", note.text);
-        } else {
-            log::hint("{}", note.text);
-        }
-    }
+    log::error_with_notes(e);
 }
 
 }  // namespace

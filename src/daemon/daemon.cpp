@@ -26,14 +26,7 @@
 namespace repmgr::daemon {
 
 void fail(const Error& error) {
-    log::error("{}", error.what());
-    for (const auto& note : error.notes()) {
-        if (note.kind == ErrorNote::Kind::kDetail) {
-            log::detail("{}", note.text);
-        } else {
-            log::hint("{}", note.text);
-        }
-    }
+    log::error_with_notes(error);
     throw DaemonExit{error.code()};
 }
 

@@ -63,14 +63,7 @@ int main(int argc, char** argv) {
     } catch (const ReportedError& e) {
         return to_int(e.code());
     } catch (const Error& e) {
-        log::error("{}", e.what());
-        for (const auto& note : e.notes()) {
-            if (note.kind == ErrorNote::Kind::kDetail) {
-                log::detail("{}", note.text);
-            } else {
-                log::hint("{}", note.text);
-            }
-        }
+        log::error_with_notes(e);
         return to_int(e.code());
     } catch (const std::exception& e) {
         log::error("unexpected error: {}", e.what());

@@ -250,6 +250,19 @@ void write_hint(std::string_view message) {
     }
 }
 
+void write_with_notes(Level level, std::string_view message, const std::vector<ErrorNote>& notes) {
+    write(level, message);
+    for (const auto& note : notes) {
+        if (note.kind == ErrorNote::Kind::kDetail) {
+            write_detail(note.text);
+        } else {
+            write_hint(note.text);
+        }
+    }
+}
+
+void error_with_notes(const Error& error) { write_with_notes(Level::kError, error.what(), error.notes()); }
+
 void raw_stderr(std::string_view line) {
     auto& s = state();
     std::lock_guard lock(s.mutex);

@@ -9,6 +9,7 @@
 #include "repmgr/common/strings.hpp"
 #include "repmgr/db/connection.hpp"
 #include "repmgr/log/logger.hpp"
+#include "repmgr/workflow/connections.hpp"
 #include "repmgr/remote/executor.hpp"
 
 namespace repmgr::workflow {
@@ -27,12 +28,6 @@ milliseconds ssh_connect_timeout(const config::Config& cfg, const std::string& r
     const remote::SshSettings settings = remote::resolve_ssh_settings(
         remote::parse_ssh_options(cfg.ssh_options), remote_user, remote::current_account());
     return settings.connect_timeout.value_or(milliseconds(0));
-}
-
-std::string host_of(const NodeRecord& node) {
-    std::string error;
-    auto info = db::ConnInfo::try_parse(node.conninfo, &error);
-    return info ? info->get("host").value_or("") : "";
 }
 
 // "<remote repmgr> cluster <verb> --csv --terse" with -L passed on, else -L NOTICE.
@@ -148,7 +143,7 @@ MatrixReport cluster_matrix(const config::Config& cfg, const ClusterMatrixOption
                          reach[i].ok ? kMatrixOk : kMatrixFailed);
         if (!reach[i].ok || node.node_id == options.local_node_id) continue;
         task_of[i] = tasks.size();
-        tasks.push_back({host_of(node), remote_command(cfg, node, options, "show")});
+        tasks.push_back({conninfo_host(node.conninfo), remote_command(cfg, node, options, "show")});
     }
     const milliseconds timeout =
         ssh_connect_timeout(cfg, options.remote_user) + kShowCommandTimeout;
@@ -185,7 +180,7 @@ MatrixReport cluster_crosscheck(const config::Config& cfg, const ClusterMatrixOp
             continue;
         }
         task_of[i] = tasks.size();
-        tasks.push_back({host_of(node), std::move(command)});
+        tasks.push_back({conninfo_host(node.conninfo), std::move(command)});
     }
     std::vector<remote::RemoteResult> results = run_remote(cfg, options, tasks, timeout);
 

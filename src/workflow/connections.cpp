@@ -109,4 +109,10 @@ Result<db::Connection, db::DbConnectError> connect_by_params(const db::ConnInfo&
     return result;
 }
 
+std::string conninfo_host(const std::string& conninfo) {
+    std::string error;
+    auto info = db::ConnInfo::try_parse(conninfo, &error);
+    return info ? info->get("host").value_or("") : "";
+}
+
 }  // namespace repmgr::workflow

@@ -114,14 +114,7 @@ void report(const AttachDecision& decision, AttachMode mode) {
     if (decision.verdict == AttachVerdict::kRefuse && m.level == log::Level::kError) {
         throw Error(refuse_code(mode), m.text, m.notes);
     }
-    log::write(m.level, m.text);
-    for (const auto& note : m.notes) {
-        if (note.kind == ErrorNote::Kind::kDetail) {
-            log::detail("{}", note.text);
-        } else {
-            log::hint("{}", note.text);
-        }
-    }
+    log::write_with_notes(m.level, m.text, m.notes);
     if (decision.verdict == AttachVerdict::kRefuse) throw ReportedError(refuse_code(mode));
 }
 

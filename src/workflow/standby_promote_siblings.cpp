@@ -16,12 +16,6 @@ constexpr std::chrono::seconds kSshTestTimeout{30};
 // plus time to connect, reload or restart.
 constexpr std::chrono::seconds kFollowSlack{120};
 
-std::string host_of(const metadata::NodeRecord& node) {
-    std::string error;
-    auto info = db::ConnInfo::try_parse(node.conninfo, &error);
-    return info ? info->get("host").value_or("") : "";
-}
-
 std::string sibling_list(const std::vector<metadata::NodeRecord>& siblings) {
     std::vector<std::string> lines;
     for (const auto& s : siblings) {
@@ -48,7 +42,7 @@ std::optional<std::string> run_remote(remote::Executor& executor, const config::
                                       const std::string& command) {
     const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
         cfg.standby_follow_timeout + kFollowSlack);
-    remote::RemoteResult r = executor.run(host_of(node), command, timeout);
+    remote::RemoteResult r = executor.run(conninfo_host(node.conninfo), command, timeout);
     if (r.ok()) return std::nullopt;
     return failure_detail(r);
 }
@@ -102,7 +96,7 @@ std::vector<metadata::NodeRecord> check_siblings(
     std::vector<metadata::NodeRecord> reachable;
     std::vector<std::string> unreachable;
     for (const auto& s : siblings) {
-        const std::string host = host_of(s);
+        const std::string host = conninfo_host(s.conninfo);
         if (executor != nullptr && executor->can_connect(host, kSshTestTimeout)) {
             reachable.push_back(s);
         } else {
@@ -136,13 +130,7 @@ bool check_sibling_capacity(db::Connection& local, const StandbyPromoteOptions& 
     bool ok = true;
     auto shortfall = [&](Error e) {
         if (!options.dry_run) throw e;
-        log::error("{}", e.what());
-        for (const auto& n : e.notes()) {
-            if (n.kind == ErrorNote::Kind::kDetail)
-                log::detail("{}", n.text);
-            else
-                log::hint("{}", n.text);
-        }
+        log::error_with_notes(e);
         ok = false;
     };
     const pg::WalsenderCapacity senders = pg::get_walsender_capacity(local);

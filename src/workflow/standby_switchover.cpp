@@ -14,18 +14,12 @@
 namespace repmgr::workflow {
 namespace {
 
-std::string host_of(const metadata::NodeRecord& node) {
-    std::string error;
-    auto info = db::ConnInfo::try_parse(node.conninfo, &error);
-    return info ? info->get("host").value_or("") : "";
-}
-
 // Steps 3-22: everything that must hold before anything is changed.
 void check_switchover_preconditions(SwitchoverState& s) {
     connect_superuser(s);
     check_local_standby(s);
     check_demotion_candidate(s);
-    s.remote_host = host_of(s.primary_record);
+    s.remote_host = conninfo_host(s.primary_record.conninfo);
     s.remote_repmgr =
         remote::remote_repmgr_command(s.cfg, s.primary_record.config_file, s.options.log_level);
     s.nodes = metadata::get_all_node_records(s.local);

@@ -83,14 +83,7 @@ void check_replay_not_paused(db::Connection& local) {
 // promote); the dry run reports it and goes on.
 void capacity_shortfall(SwitchoverState& s, Error e) {
     if (!s.options.dry_run) throw e;
-    log::error("{}", e.what());
-    for (const auto& n : e.notes()) {
-        if (n.kind == ErrorNote::Kind::kDetail) {
-            log::detail("{}", n.text);
-        } else {
-            log::hint("{}", n.text);
-        }
-    }
+    log::error_with_notes(e);
     s.dry_run_ok = false;
 }
 

@@ -120,8 +120,10 @@ void add_running_as_primary(SwitchoverState& s, std::vector<std::string>& detail
     details.push_back(text);
 }
 
-void drop_our_old_slot(SwitchoverState& s, db::Connection& demoted) {
-    const std::string& slot = s.local_record.slot_name;
+// Drops `slot` on the demoted node unless it is in use there. `verbose_only`: the NOTICE is
+// printed only with -v (for our own extra clean-up, so default output stays repmgr's).
+void drop_old_slot(SwitchoverState& s, db::Connection& demoted, const std::string& slot,
+                   bool verbose_only = false) {
     if (slot.empty()) return;
     try {
         pg::SlotState state = pg::get_slot_state(demoted, slot);
@@ -132,10 +134,33 @@ void drop_our_old_slot(SwitchoverState& s, db::Connection& demoted) {
             return;
         }
         pg::drop_slot(demoted, slot);
-        log::notice("replication slot \"{}\" deleted on node {}", slot, s.primary_record.node_id);
+        const std::string text = fmt::format("replication slot \"{}\" deleted on node {}", slot,
+                                             s.primary_record.node_id);
+        if (verbose_only) {
+            log::verbose(log::Level::kNotice, "{}", text);
+        } else {
+            log::notice("{}", text);
+        }
     } catch (const db::DbQueryError&) {
         log::error("unable to delete replication slot \"{}\" on node {}", slot,
                    s.primary_record.node_id);
+    }
+}
+
+// Ours: a sibling's `standby follow` drops its slot on its former upstream (the demoted node)
+// only if it can connect there at that moment; a slot left behind would hold WAL on the
+// demoted node for ever. Drop those of the siblings now streaming from us.
+void drop_followed_siblings_slots(SwitchoverState& s, db::Connection& demoted) {
+    if (!s.options.siblings_follow || s.followers.empty()) return;
+    std::vector<pg::ReplicationClient> clients;
+    try {
+        clients = pg::get_replication_clients(s.local);
+    } catch (const db::DbQueryError&) {
+        return;
+    }
+    for (const auto& sibling : s.followers) {
+        if (pg::attach_state(clients, sibling.node_name) != pg::AttachState::kAttached) continue;
+        drop_old_slot(s, demoted, sibling.slot_name, true);
     }
 }
 
@@ -151,14 +176,7 @@ void promote_local_node(SwitchoverState& s) {
     try {
         promote_and_record(s.cfg, conn, s.local_record);
     } catch (const Error& e) {
-        log::error("{}", e.what());
-        for (const auto& n : e.notes()) {
-            if (n.kind == ErrorNote::Kind::kDetail) {
-                log::detail("{}", n.text);
-            } else {
-                log::hint("{}", n.text);
-            }
-        }
+        log::error_with_notes(e);
         report_cluster_state(s);
         throw ReportedError(e.code());
     } catch (const ReportedError&) {
@@ -277,7 +295,10 @@ bool confirm_demoted_standby(SwitchoverState& s) {
         }
         return false;
     }
-    if (s.cfg.use_replication_slots) drop_our_old_slot(s, *demoted);
+    if (s.cfg.use_replication_slots) {
+        drop_old_slot(s, *demoted, s.local_record.slot_name);
+        drop_followed_siblings_slots(s, *demoted);
+    }
     if (test_attachment(s.local, p.node_name) == pg::AttachState::kAttached) {
         log::notice("switchover was successful");
         log::detail("node \"{}\" is now primary and node \"{}\" is attached as standby",

@@ -11,6 +11,7 @@
 
 #include "repmgr/common/strings.hpp"
 #include "repmgr/log/logger.hpp"
+#include "repmgr/workflow/connections.hpp"
 #include "repmgr/workflow/standby_promote.hpp"
 #include "workflow/standby_promote_steps.hpp"
 #include "workflow/standby_switchover_steps.hpp"
@@ -111,12 +112,6 @@ class KnownReachability final : public remote::Executor {
   private:
     std::map<std::string, bool> reachable_;
 };
-
-std::string host_of(const metadata::NodeRecord& node) {
-    std::string error;
-    auto info = db::ConnInfo::try_parse(node.conninfo, &error);
-    return info ? info->get("host").value_or("") : "";
-}
 
 // "--key=value" out of an optformat line; "" if absent.
 std::string opt_value(const std::string& text, const std::string& key) {
@@ -267,7 +262,7 @@ void report_config_owner(SwitchoverState& s, int remote_version) {
 
 std::map<std::string, bool> test_sibling_ssh(SwitchoverState& s) {
     std::set<std::string> hosts;
-    for (const auto& sibling : s.siblings) hosts.insert(host_of(sibling));
+    for (const auto& sibling : s.siblings) hosts.insert(conninfo_host(sibling.conninfo));
     std::map<std::string, std::future<bool>> pending;
     for (const auto& host : hosts) {
         pending.emplace(host, std::async(std::launch::async, [&s, host] {

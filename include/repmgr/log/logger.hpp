@@ -9,6 +9,9 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
+
+#include "repmgr/common/error.hpp"
 
 namespace repmgr::log {
 
@@ -59,6 +62,11 @@ void write(Level level, std::string_view message);
 void write_verbose(Level level, std::string_view message);
 void write_detail(std::string_view message);
 void write_hint(std::string_view message);
+
+// A message at `level`, then its DETAIL and HINT lines in order.
+void write_with_notes(Level level, std::string_view message, const std::vector<ErrorNote>& notes);
+// An Error as repmgr reports one: "ERROR: <message>", then its DETAIL and HINT lines.
+void error_with_notes(const Error& error);
 
 // Writes a line to stderr exactly as given (plus a newline), bypassing level filtering.
 // For repmgr's raw blocks, e.g. the "  <item>" lines of the config error list.

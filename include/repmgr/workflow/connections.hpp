@@ -47,4 +47,8 @@ std::optional<db::Connection> connect_or_report(const std::string& conninfo);
 // using" part, as repmgr's establish_db_connection_by_params()) and is returned.
 Result<db::Connection, db::DbConnectError> connect_by_params(const db::ConnInfo& params);
 
+// The "host" of a conninfo string: the host SSH commands for that node go to. "" when the
+// string has none or cannot be parsed.
+std::string conninfo_host(const std::string& conninfo);
+
 }  // namespace repmgr::workflow

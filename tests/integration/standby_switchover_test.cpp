@@ -18,6 +18,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The lag is 0 while everything received is replayed, else the seconds since the last replayed
+// transaction: WAL without a transaction (hint-bit images with wal_log_hints, autovacuum) that
+// arrives just before the check makes it 1 or more on an idle cluster.
+std::string any_lag(const std::string& text) {
+    static const std::regex kLag("replication lag on this standby is [0-9]+ seconds");
+    return std::regex_replace(text, kLag, "replication lag on this standby is N seconds");
+}
+
 std::string without_lsns(const std::string& text) {
     static const std::regex kLsn("[0-9A-F]+/[0-9A-F]+");
     return std::regex_replace(text, kLsn, "X/X");
@@ -113,15 +121,13 @@ const std::string kDryRunHead =
 TEST_F(SwitchoverTest, DryRunReportsEveryCheckAndChangesNothing) {
     make_ssh_cluster(2, {"use_replication_slots=true"});
     const std::string before = metadata_snapshot(*node_[1]);
-    // Replication lag is 0 only once everything received is replayed.
-    ASSERT_TRUE(node_[2]->poll_until("SELECT pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()"));
     const std::string stop = "\"" + pg_bin("pg_ctl").string() + " -l " +
                              node_[1]->log_file().string() + " -D '" +
                              node_[1]->data_dir().string() + "' -W -m fast stop\"";
     const std::string tail =
         "INFO: demotion candidate is able to make replication connection to promotion candidate\n"
         "INFO: archive mode is \"off\"\n"
-        "INFO: replication lag on this standby is 0 seconds\n";
+        "INFO: replication lag on this standby is N seconds\n";
     const std::string end =
         "NOTICE: attempting to pause repmgrd on 3 nodes\n"
         "NOTICE: local node \"node2\" (ID: 2) would be promoted to primary; current primary "
@@ -131,19 +137,16 @@ TEST_F(SwitchoverTest, DryRunReportsEveryCheckAndChangesNothing) {
         "INFO: prerequisites for executing STANDBY SWITCHOVER are met\n";
     RunResult dry = switchover(2, {"--dry-run"});
     ASSERT_TRUE(dry.ok()) << dry;
-    EXPECT_EQ(dry.err, kDryRunHead +
+    EXPECT_EQ(any_lag(dry.err), kDryRunHead +
                            "WARNING: 1 sibling nodes found, but option \"--siblings-follow\" not "
                            "specified\n"
                            "DETAIL: these nodes will remain attached to the current primary:\n"
                            "  node3 (node ID: 3)\n"
                            "INFO: 1 walsenders required, 10 available\n" +
                            tail + "INFO: 1 replication slots required, 10 available\n" + end);
-    // The first queries after set-up may write full-page images (wal_log_hints) that node2
-    // has received but not yet replayed: wait again.
-    ASSERT_TRUE(node_[2]->poll_until("SELECT pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()"));
     RunResult siblings = switchover(2, {"--dry-run", "--siblings-follow"});
     ASSERT_TRUE(siblings.ok()) << siblings;
-    EXPECT_EQ(siblings.err, kDryRunHead +
+    EXPECT_EQ(any_lag(siblings.err), kDryRunHead +
                                 "INFO: all sibling nodes are reachable via SSH\n"
                                 "INFO: 2 walsenders required, 10 available\n" +
                                 tail + "INFO: 2 replication slots required, 10 available\n" + end);

@@ -87,15 +87,15 @@ std::vector<std::string> validate_option_values(ParsedCommandLine& parsed,
     return errors;
 }
 
-ApplicabilityResult check_cli_parameters(ParsedCommandLine& parsed, const config::Config& config) {
-    ApplicabilityResult r;
+namespace {
+
+// What some actions require or ignore (standby clone, witness register, node status/rejoin).
+void check_action_requirements(ParsedCommandLine& parsed, const config::Config& config, const std::string& name,
+                               bool conn_given, ApplicabilityResult& r) {
     CliOptions& o = parsed.options;
     const Action a = parsed.action;
-    const std::string name(action_display_name(a));
     auto& warn = r.warnings;
     auto& err = r.errors;
-    const bool conn_given = connection_params_given(o);
-
     if (a == Action::kStandbyClone) {
         bool barman = !config.barman_host.empty() && !o.without_barman;
         bool host_given = o.host.has_value() || !parsed.positional.empty();
@@ -142,6 +142,11 @@ ApplicabilityResult check_cli_parameters(ParsedCommandLine& parsed, const config
     if (a == Action::kNodeRejoin && !conn_given) {
         err.push_back("database connection parameters for an available node must be provided when executing " + name);
     }
+}
+
+// Connection, -D, --node-id and --node-name where the action has no use for them.
+void check_target_options(CliOptions& o, Action a, const std::string& name, bool conn_given,
+                          std::vector<std::string>& warn) {
     if (conn_given && !is_one_of(a, {Action::kStandbyClone, Action::kStandbyFollow, Action::kStandbyRegister,
                                      Action::kWitnessRegister, Action::kWitnessUnregister,
                                      Action::kClusterShow, Action::kClusterMatrix,
@@ -167,6 +172,12 @@ ApplicabilityResult check_cli_parameters(ParsedCommandLine& parsed, const config
             o.node_name.reset();
         }
     }
+}
+
+// --upstream-node-id ... --is-shutdown-cleanly where the action has no use for them.
+void check_other_actions_options(CliOptions& o, Action a, const std::string& name, ApplicabilityResult& r) {
+    auto& warn = r.warnings;
+    auto& err = r.errors;
     if (o.upstream_node_id && !is_one_of(a, {Action::kStandbyClone, Action::kStandbyRegister, Action::kStandbyFollow})) {
         warn.push_back("--upstream-node-id will be ignored when executing " + name);
     }
@@ -203,6 +214,13 @@ ApplicabilityResult check_cli_parameters(ParsedCommandLine& parsed, const config
     if (o.is_shutdown_cleanly && a != Action::kNodeStatus) {
         warn.push_back("--is-shutdown-cleanly will be ignored when executing " + name);
     }
+}
+
+// --always-promote ... --enable-wal-receiver where the action has no use for them, and the
+// combinations that exclude each other.
+void check_mode_and_output_options(CliOptions& o, Action a, const std::string& name, ApplicabilityResult& r) {
+    auto& warn = r.warnings;
+    auto& err = r.errors;
     if (o.always_promote && a != Action::kStandbySwitchover) warn.push_back("--always-promote will be ignored when executing " + name);
     if (o.force_rewind && !is_one_of(a, {Action::kStandbySwitchover, Action::kNodeRejoin})) {
         warn.push_back("--force-rewind will be ignored when executing " + name);
@@ -239,6 +257,22 @@ ApplicabilityResult check_cli_parameters(ParsedCommandLine& parsed, const config
     } else if ((o.disable_wal_receiver || o.enable_wal_receiver) && a != Action::kNodeControl) {
         warn.push_back("--disable-wal-receiver / --enable-wal-receiver not effective when executing " + name);
     }
+}
+
+}  // namespace
+
+ApplicabilityResult check_cli_parameters(ParsedCommandLine& parsed, const config::Config& config) {
+    ApplicabilityResult r;
+    CliOptions& o = parsed.options;
+    const Action a = parsed.action;
+    const std::string name(action_display_name(a));
+    auto& err = r.errors;
+    const bool conn_given = connection_params_given(o);
+    // The checks in repmgr's order: the order of the warnings and errors printed.
+    check_action_requirements(parsed, config, name, conn_given, r);
+    check_target_options(o, a, name, conn_given, r.warnings);
+    check_other_actions_options(o, a, name, r);
+    check_mode_and_output_options(o, a, name, r);
 
     // Config file requirement (commands.md §1.5, last paragraph).
     if (a == Action::kStandbyClone || (a == Action::kNodeCheck && o.has_passfile) ||

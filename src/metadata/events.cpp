@@ -22,9 +22,11 @@ std::string local_timestamp() {
 
 // Inserts the row if the server accepts writes. Returns the timestamp text on success.
 std::optional<std::string> insert_event_row(db::Connection& conn, const Event& event) {
+    // Spaced as repmgr 5.3.3 prints it in the DETAIL below (observed, output-formats.md §1).
     static constexpr std::string_view kInsert =
-        "INSERT INTO repmgr.events (node_id, event, successful, details) "
-        "VALUES ($1, $2, $3, $4) RETURNING event_timestamp";
+        " INSERT INTO repmgr.events (              node_id,              event,         "
+        "     successful,              details             )       VALUES ($1, $2, $3, $4) "
+        "   RETURNING event_timestamp ";
     try {
         auto recovery = conn.query_one("SELECT pg_catalog.pg_is_in_recovery()");
         if (recovery.get_bool(0, 0)) return std::nullopt;
@@ -35,7 +37,8 @@ std::optional<std::string> insert_event_row(db::Connection& conn, const Event& e
         return r.text(0, 0);
     } catch (const db::DbQueryError& e) {
         log::warning("unable to create event record");
-        log::detail("{}", e.server_message());
+        // libpq's message keeps its final newline here, hence repmgr's empty line after it.
+        log::detail("{}\n", e.server_message());
         log::detail("{}", kInsert);
         return std::nullopt;
     }

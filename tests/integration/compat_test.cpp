@@ -137,6 +137,26 @@ TEST_F(CompatTest, PrimaryRegisterFromScratch) {
     }
 }
 
+// An event row the server refuses: the same WARNING and DETAIL lines, the command goes on.
+TEST_F(CompatTest, EventRecordThatCannotBeWritten) {
+    p_ = &repmgr_primary("node1");
+    c1_ = register_primary(*p_, 1);
+    p_->psql("CREATE FUNCTION no_events() RETURNS trigger LANGUAGE plpgsql AS "
+             "$$BEGIN RAISE EXCEPTION 'no events today'; END$$",
+             "repmgr");
+    p_->psql("CREATE TRIGGER no_events BEFORE INSERT ON repmgr.events "
+             "FOR EACH ROW EXECUTE FUNCTION no_events()",
+             "repmgr");
+    RunResult ref = reference(c1_, {"primary", "register", "-F"});
+    RunResult our = ours(c1_, {"primary", "register", "-F"});
+    ASSERT_NE(ref.err.find("WARNING: unable to create event record\n"), std::string::npos) << ref;
+    EXPECT_EQ(our.exit_code, ref.exit_code) << ref << our;
+    EXPECT_EQ(our.err, ref.err) << ref << our;
+    EXPECT_EQ(p_->psql("SELECT count(*) FROM repmgr.events WHERE event = 'primary_register'",
+                       "repmgr"),
+              "1");  // the first register's only
+}
+
 TEST_F(CompatTest, CommandLineAndConfigurationErrors) {
     p_ = &repmgr_primary("node1");
     c1_ = conf(*p_, 1);

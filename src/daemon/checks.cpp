@@ -223,16 +223,21 @@ bool check_local_connection(DaemonState& st) {
         return false;
     }
     log::info("reconnected to node \"{}\" (ID: {})", rec.node_name, rec.node_id);
-    // A restarted PostgreSQL has lost the shared memory: register this repmgrd again.
+    reregister_if_restarted(st);
+    return true;
+}
+
+void reregister_if_restarted(DaemonState& st) {
+    if (!st.local_ok()) return;
     try {
         auto id = metadata::get_local_node_id(*st.local);
-        if (!id || *id != rec.node_id) {
-            metadata::set_local_node_id(*st.local, rec.node_id);
+        if (!id || *id != st.record.node_id) {
+            metadata::set_local_node_id(*st.local, st.record.node_id);
             metadata::set_repmgrd_pid(*st.local, static_cast<int>(::getpid()), st.pid_file);
         }
-    } catch (const db::DbQueryError&) {
+    } catch (const db::DbQueryError& e) {
+        log::warning("unable to update shared memory: {}", e.what());
     }
-    return true;
 }
 
 }  // namespace repmgr::daemon

@@ -39,6 +39,11 @@ PrimaryReconnect try_primary_reconnect(DaemonState& st, const metadata::NodeReco
 // loss and reconnect. True if the local connection is usable afterwards.
 bool check_local_connection(DaemonState& st);
 
+// After st.local was replaced by a new connection: if PostgreSQL was restarted its shared
+// memory no longer names this node and this repmgrd (so other repmgrds would think repmgrd is
+// not running here and leave this node out of an election): set both again (§5.2).
+void reregister_if_restarted(DaemonState& st);
+
 // Connects to `conninfo` quietly (no log lines); nullopt on failure.
 std::optional<db::Connection> connect_silently(const std::string& conninfo);
 

@@ -88,6 +88,7 @@ void monitor_primary(DaemonState& st) {
             std::optional<db::Connection> none;
             st.local = try_reconnect(st, st.record, none);
             if (st.local) {
+                reregister_if_restarted(st);
                 const std::string back = fmt::format("reconnected to local node after {} seconds", seconds_since(lost_at));
                 log::notice("{}", back);
                 event(st, &*st.local, "repmgrd_local_reconnect", true, back);

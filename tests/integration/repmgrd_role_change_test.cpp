@@ -1,7 +1,9 @@
-// A switchover while repmgrd runs on every node, as under systemd in production: the
-// switchover pauses every repmgrd, none of them starts a failover while the primary is down on
-// purpose, each resumes afterwards in its node's new role, and a later kill -9 of the new
-// primary is failed over by them.
+// repmgrd running on every node, as under systemd in production, while the roles change under
+// it: a switchover (every repmgrd paused, none starts a failover while the primary is down on
+// purpose, each resumes in its node's new role) and a failover followed by `node rejoin` of the
+// former primary. After each, a kill -9 of the current primary must be failed over by the
+// daemons with exactly one node promoted: a node whose PostgreSQL was restarted must be known to
+// the others as running repmgrd again, or it is left out of the election.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -16,7 +18,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class RepmgrdSwitchoverTest : public FollowFixture<RepmgrTest> {
+class RepmgrdRoleChangeTest : public FollowFixture<RepmgrTest> {
   protected:
     // Node `id`'s repmgr.conf with the repmgrd settings of the failover tests.
     std::string daemon_conf(int id) {
@@ -53,6 +55,35 @@ class RepmgrdSwitchoverTest : public FollowFixture<RepmgrTest> {
         return text;
     }
 
+    // kill -9 of the primary `victim`: exactly one of `candidates` is promoted by repmgrd and
+    // the other follows it.
+    void expect_one_failover(int victim, const std::vector<int>& candidates) {
+        const auto pid = node_[victim]->pid();
+        ASSERT_TRUE(pid.has_value());
+        ASSERT_EQ(::kill(*pid, SIGKILL), 0);
+        int promoted = 0;
+        const auto deadline = std::chrono::steady_clock::now() + 60s;
+        while (promoted == 0 && std::chrono::steady_clock::now() < deadline) {
+            for (int id : candidates) {
+                if (node_[id]->safe_psql("SELECT pg_is_in_recovery()").out.find('f') !=
+                    std::string::npos) {
+                    promoted = id;
+                }
+            }
+            std::this_thread::sleep_for(100ms);
+        }
+        ASSERT_NE(promoted, 0) << "no failover after node" << victim << " was killed\n"
+                               << all_logs(3);
+        for (int other : candidates) {
+            if (other == promoted) continue;
+            EXPECT_TRUE(streaming(*node_[promoted], node_[other]->name(), 60s)) << all_logs(3);
+            // Never two: the other one follows, it does not promote itself.
+            std::this_thread::sleep_for(2s);
+            EXPECT_TRUE(in_recovery(*node_[other]))
+                << "node" << other << " promoted too\n" << all_logs(3);
+        }
+    }
+
     void TearDown() override {
         for (auto& [id, d] : daemon_) {
             if (d) d->stop();
@@ -63,7 +94,7 @@ class RepmgrdSwitchoverTest : public FollowFixture<RepmgrTest> {
     std::map<int, std::unique_ptr<RepmgrdProcess>> daemon_;
 };
 
-TEST_F(RepmgrdSwitchoverTest, DaemonsFollowTheNewRolesAndFailOverLater) {
+TEST_F(RepmgrdRoleChangeTest, DaemonsFollowTheNewRolesAndFailOverLater) {
     std::vector<std::string> lines = ssh_conf_lines();
     ASSERT_FALSE(lines.empty());
     lines.push_back("use_replication_slots=true");
@@ -109,29 +140,46 @@ TEST_F(RepmgrdSwitchoverTest, DaemonsFollowTheNewRolesAndFailOverLater) {
     }
 
     // The daemons watch the new primary: kill -9 it and they fail over to node1 or node3.
-    const auto pid = node_[2]->pid();
-    ASSERT_TRUE(pid.has_value());
-    ASSERT_EQ(::kill(*pid, SIGKILL), 0);
+    expect_one_failover(2, {1, 3});
+}
+
+// A clean stop of the primary is failed over; the former primary, whose repmgrd keeps
+// running, is rejoined as a standby of the new one, and takes part in the next failover.
+TEST_F(RepmgrdRoleChangeTest, RejoinedFormerPrimaryTakesPartInTheNextFailover) {
+    make_cluster(2, {"use_replication_slots=true"});
+    for (int id = 1; id <= 3; ++id) conf_[id] = daemon_conf(id);
+    ASSERT_NO_FATAL_FAILURE(start_daemons(3));
+
+    node_[1]->stop("fast");
     int promoted = 0;
     const auto deadline = std::chrono::steady_clock::now() + 60s;
     while (promoted == 0 && std::chrono::steady_clock::now() < deadline) {
-        for (int id : {1, 3}) {
+        for (int id : {2, 3}) {
             if (node_[id]->safe_psql("SELECT pg_is_in_recovery()").out.find('f') != std::string::npos) {
                 promoted = id;
             }
         }
         std::this_thread::sleep_for(100ms);
     }
-    ASSERT_NE(promoted, 0) << "no failover after the new primary was killed\n" << all_logs(3);
-    const int other = promoted == 1 ? 3 : 1;
-    // Never two: the other one follows, it does not promote itself.
-    std::this_thread::sleep_for(2s);
-    EXPECT_TRUE(in_recovery(*node_[other])) << "node" << other << " promoted too\n" << all_logs(3);
-    EXPECT_TRUE(streaming(*node_[promoted], node_[other]->name(), 60s)) << all_logs(3);
-    EXPECT_TRUE(node_[promoted]->poll_until(
-        "SELECT count(*) FROM repmgr.events WHERE event = 'repmgrd_failover_promote'", "1", 30s,
-        "repmgr"))
+    ASSERT_NE(promoted, 0) << all_logs(3);
+    const int other = promoted == 2 ? 3 : 2;
+    ASSERT_TRUE(streaming(*node_[promoted], node_[other]->name(), 60s)) << all_logs(3);
+
+    RunResult rejoin = run(1, {"node", "rejoin", "-d", node_[promoted]->connstr("repmgr", "repmgr"),
+                               "--force-rewind"});
+    ASSERT_TRUE(rejoin.ok()) << rejoin;
+    ASSERT_TRUE(streaming(*node_[promoted], "node1", 60s));
+    // node1's repmgrd notices it is a standby now and registers with the restarted server.
+    EXPECT_TRUE(node_[1]->poll_until("SELECT repmgr.repmgrd_is_running()", "t", 30s, "repmgr"))
         << all_logs(3);
+    EXPECT_TRUE(node_[promoted]->poll_until(
+        "SELECT count(*) FROM repmgr.events WHERE node_id = 1 AND event = "
+        "'repmgrd_standby_reconnect'",
+        "1", 30s, "repmgr"))
+        << all_logs(3);
+    std::this_thread::sleep_for(3s);
+
+    expect_one_failover(promoted, {1, other});
 }
 
 }  // namespace

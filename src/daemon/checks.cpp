@@ -28,6 +28,33 @@ db::ConnInfo reconnect_params(const std::string& conninfo) {
     return info;
 }
 
+// The wait between two reconnection attempts: reconnect_interval, ended early when the node
+// answers a ping again (a restarted server comes back well within the default 10 s; waiting
+// out the interval would leave this repmgrd unregistered with it meanwhile). Looking more often
+// than repmgr's once per interval only reacts sooner: the next attempt, and its log lines, are
+// repmgr's. Pings are only repeated while they answer fast (a refused connection or a server
+// starting up), so a host that does not answer at all costs no more than the interval.
+void wait_for_next_attempt(DaemonState& st, const db::ConnInfo& params) {
+    using Clock = std::chrono::steady_clock;
+    constexpr std::chrono::milliseconds kSlice{100};
+    constexpr std::chrono::milliseconds kFastPing{200};
+    const auto until = Clock::now() + st.cfg.reconnect_interval;
+    bool fast = true;
+    while (stop_requested() == StopSignal::kNone) {
+        const auto now = Clock::now();
+        if (now >= until) return;
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - now);
+        if (!fast) {
+            interruptible_sleep(left);
+            return;
+        }
+        interruptible_sleep(std::min(left, kSlice));
+        const auto sent = Clock::now();
+        if (db::ping(params) == db::PingStatus::kOk) return;
+        fast = Clock::now() - sent < kFastPing;
+    }
+}
+
 // "query" check: the configured query on the existing connection, bounded by
 // async_query_timeout; the connection is reset once on failure.
 bool query_check(DaemonState& st, const metadata::NodeRecord& node, std::optional<db::Connection>& conn) {
@@ -145,7 +172,7 @@ std::optional<db::Connection> try_reconnect(DaemonState& st, const metadata::Nod
         }
         if (i < attempts) {
             log::info("sleeping {} seconds until next reconnection attempt", st.cfg.reconnect_interval.count());
-            interruptible_sleep(st.cfg.reconnect_interval);
+            wait_for_next_attempt(st, params);
             if (stop_requested() != StopSignal::kNone) return std::nullopt;
         }
     }

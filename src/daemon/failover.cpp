@@ -7,6 +7,7 @@
 #include "daemon/disconnect.hpp"
 #include "daemon/election.hpp"
 #include "daemon/monitor.hpp"
+#include "daemon/promotion_guard.hpp"
 #include "daemon/signals.hpp"
 #include "daemon/siblings.hpp"
 #include "repmgr/common/process.hpp"
@@ -108,6 +109,14 @@ Step elect(Run& run) {
 
 Step promote(Run& run) {
     DaemonState& st = run.st;
+    if (auto other = find_running_primary(st, run.failed)) {
+        // Ours: repmgr would promote this node as well and leave two primaries.
+        log::notice("node \"{}\" (ID: {}) is already running as primary, not promoting this node",
+                    other->node_name, other->node_id);
+        log::detail("this node will follow node \"{}\" (ID: {}) instead", other->node_name, other->node_id);
+        run.new_primary = other->node_id;
+        return Step::kFollow;
+    }
     if (promote_self(st, run.failed, run.result)) {
         notify_siblings(run, st.record.node_id);
         log::info("switching to primary monitoring mode");

@@ -195,6 +195,34 @@ TEST_F(RepmgrdFailoverTest, PausedDaemonDoesNotFailOver) {
     EXPECT_TRUE(in_recovery(2));
 }
 
+// node3 was promoted by hand and runs no repmgrd, so node2's election skips it and node2 wins;
+// the last look before promoting finds node3 already primary: node2 is not promoted (repmgr
+// 5.3.3 would promote it and leave two primaries) and tries to follow node3 instead.
+TEST_F(RepmgrdFailoverTest, WinnerDoesNotPromoteWhenAnotherNodeIsAlreadyPrimary) {
+    build(2);
+    for (int id : {1, 2}) {
+        nodes_[id].daemon = std::make_unique<RepmgrdProcess>();
+        RunResult r = nodes_[id].daemon->start(nodes_[id].conf, nodes_[id].pg->basedir());
+        ASSERT_TRUE(r.ok()) << r;
+    }
+    ASSERT_TRUE(nodes_[1].pg->poll_until("SELECT count(*) FROM repmgr.events WHERE event = 'repmgrd_start'", "2",
+                                         30s, "repmgr"));
+    nodes_[3].pg->psql("SELECT pg_promote()");
+    ASSERT_TRUE(nodes_[3].pg->poll_until("SELECT pg_is_in_recovery()", "f"));
+    nodes_[1].pg->kill9();
+    const std::string guard = "[NOTICE] node \"node3\" (ID: 3) is already running as primary, not promoting this node";
+    for (int i = 0; i < 100 && log_of(2).find(guard) == std::string::npos; ++i) {
+        std::this_thread::sleep_for(200ms);
+    }
+    EXPECT_NE(log_of(2).find(guard), std::string::npos) << log_of(2);
+    EXPECT_NE(log_of(2).find("[WARNING] repmgrd not running on node \"node3\" (ID: 3), skipping"), std::string::npos)
+        << log_of(2);
+    std::this_thread::sleep_for(3s);
+    EXPECT_TRUE(in_recovery(2)) << log_of(2);
+    EXPECT_FALSE(in_recovery(3));
+    EXPECT_EQ(log_of(2).find("STANDBY PROMOTE successful"), std::string::npos) << log_of(2);
+}
+
 TEST_F(RepmgrdFailoverTest, ManualFailoverOnlyRecords) {
     build(1, {{2, {"failover=manual"}}});
     start_daemons();

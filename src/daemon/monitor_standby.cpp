@@ -51,6 +51,17 @@ StandbyWatch start_watch(DaemonState& st) {
         fail(Error(ExitCode::kDbConn, fmt::format("unable connect to upstream node (ID: {}), terminating", upstream_id))
                  .hint("upstream node must be running before repmgrd can start"));
     }
+    // This node's copy of the upstream's record may predate the upstream's promotion: right
+    // after a restart (a switchover's rejoin) repmgrd is back before the server has replayed
+    // it. Watched as a cascaded upstream, its failure would not start a failover. What the
+    // server says wins.
+    if (w.upstream.type != NodeType::kPrimary &&
+        pg::get_recovery_type(*w.upstream_conn) == pg::RecoveryType::kPrimary) {
+        log::debug("upstream node \"{}\" (ID: {}) is a primary; its record here is not up to date",
+                   w.upstream.node_name, w.upstream.node_id);
+        w.upstream.type = NodeType::kPrimary;
+        w.upstream.upstream_node_id.reset();
+    }
     if (w.upstream.type == NodeType::kPrimary) {
         w.primary_conn = connect_silently(w.upstream.conninfo);
     } else if (auto primary = workflow::get_primary_connection(*st.local)) {
@@ -79,6 +90,14 @@ db::Connection* primary_handle(StandbyWatch& w) {
 bool handle_upstream_loss(DaemonState& st, StandbyWatch& w) {
     const std::string text = fmt::format("unable to connect to upstream node \"{}\" (ID: {})", w.upstream.node_name,
                                          w.upstream.node_id);
+    // The record may have been updated since monitoring started (see start_watch).
+    if (w.upstream.type != NodeType::kPrimary && st.local_ok()) {
+        try {
+            auto rec = metadata::get_node_record(*st.local, w.upstream.node_id);
+            if (rec && rec->type == NodeType::kPrimary) w.upstream = *rec;
+        } catch (const db::DbQueryError&) {
+        }
+    }
     const bool upstream_is_primary = w.upstream.type == NodeType::kPrimary;
     event(st, upstream_is_primary ? nullptr : primary_handle(w), "repmgrd_upstream_disconnect", true, text);
     log::warning("{}", text);

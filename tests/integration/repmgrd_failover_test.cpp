@@ -223,6 +223,29 @@ TEST_F(RepmgrdFailoverTest, WinnerDoesNotPromoteWhenAnotherNodeIsAlreadyPrimary)
     EXPECT_EQ(log_of(2).find("STANDBY PROMOTE successful"), std::string::npos) << log_of(2);
 }
 
+// The standbys' copy of the primary's record says "standby" (as it does for a moment after a
+// switchover, before the restarted standby has replayed the promotion). The server says it is
+// the primary, so its failure is a primary failure: a failover, not a wait for a cascaded
+// upstream's primary.
+TEST_F(RepmgrdFailoverTest, UpstreamRecordThatPredatesThePromotionStillFailsOver) {
+    build(2);
+    nodes_[1].pg->psql("UPDATE repmgr.nodes SET type = 'standby' WHERE node_id = 1", "repmgr");
+    for (int id : {2, 3}) {
+        ASSERT_TRUE(nodes_[id].pg->poll_until("SELECT type FROM repmgr.nodes WHERE node_id = 1", "standby", 30s,
+                                              "repmgr"));
+        nodes_[id].daemon = std::make_unique<RepmgrdProcess>();
+        RunResult r = nodes_[id].daemon->start(nodes_[id].conf, nodes_[id].pg->basedir());
+        ASSERT_TRUE(r.ok()) << r;
+    }
+    ASSERT_TRUE(nodes_[1].pg->poll_until("SELECT count(*) FROM repmgr.events WHERE event = 'repmgrd_start'", "2",
+                                         30s, "repmgr"));
+    nodes_[1].pg->kill9();
+    const bool two = new_primary_with_followers(2, {3}, 30s);
+    const bool three = !two && new_primary_with_followers(3, {2}, 30s);
+    EXPECT_TRUE(two || three) << log_of(2) << log_of(3);
+    EXPECT_EQ(log_of(2).find("unable to connect to last known primary"), std::string::npos) << log_of(2);
+}
+
 TEST_F(RepmgrdFailoverTest, ManualFailoverOnlyRecords) {
     build(1, {{2, {"failover=manual"}}});
     start_daemons();

@@ -330,8 +330,14 @@ TEST_F(RepmgrdFailoverTest, EventNotificationsDuringFailover) {
     ASSERT_TRUE(nodes_[2].pg->poll_until(
         "SELECT count(*) FROM repmgr.events WHERE event = 'repmgrd_failover_follow'", "1", 30s, "repmgr"));
     const std::string prefix = "/tmp/pgt-events-" + std::to_string(::getpid()) + "-";
+    // The command runs just after the row is written: wait for its line too.
+    std::string three;
+    for (int i = 0; i < 100; ++i) {
+        three = read_text(prefix + "3");
+        if (three.find("repmgrd_failover_follow") != std::string::npos) break;
+        std::this_thread::sleep_for(100ms);
+    }
     std::string two = read_text(prefix + "2");
-    std::string three = read_text(prefix + "3");
     std::filesystem::remove(prefix + "1");
     std::filesystem::remove(prefix + "2");
     std::filesystem::remove(prefix + "3");

@@ -110,9 +110,7 @@ std::optional<db::Connection> connect_logged(const std::string& conninfo) {
 }
 
 bool ping_logged(const std::string& conninfo, const std::string& shown) {
-    std::string err;
-    auto info = db::ConnInfo::try_parse(conninfo, &err);
-    db::PingStatus status = info ? db::ping(*info) : db::PingStatus::kNoAttempt;
+    const db::PingStatus status = db::ping_conninfo(conninfo);
     if (status == db::PingStatus::kOk) return true;
     log::warning("unable to ping \"{}\"", shown);
     log::detail("PQping() returned \"{}\"", db::ping_status_name(status));

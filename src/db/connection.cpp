@@ -277,6 +277,12 @@ std::string Connection::parameter_status(std::string_view name) const {
     return or_empty(PQparameterStatus(conn_.get(), n.c_str()));
 }
 
+PingStatus ping_conninfo(const std::string& conninfo) {
+    std::string error;
+    auto info = ConnInfo::try_parse(conninfo, &error);
+    return info ? ping(*info) : PingStatus::kNoAttempt;
+}
+
 PingStatus ping(const ConnInfo& info) {
     ConnInfo effective = Connection::effective_conninfo(info, {});
     KeywordArrays arrays(effective);

@@ -14,9 +14,7 @@ namespace {
 constexpr std::chrono::seconds kPollInterval{1};
 
 bool pingable(const metadata::NodeRecord& node) {
-    std::string error;
-    auto info = db::ConnInfo::try_parse(node.conninfo, &error);
-    return info && db::ping(*info) == db::PingStatus::kOk;
+    return db::ping_conninfo(node.conninfo) == db::PingStatus::kOk;
 }
 
 // check_standby_join prints its progress on the first attempt and every fifth after it.

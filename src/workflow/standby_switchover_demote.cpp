@@ -35,11 +35,7 @@ struct ShutdownStatus {
     std::uint64_t checkpoint = 0;
 };
 
-db::PingStatus ping(const metadata::NodeRecord& node) {
-    std::string error;
-    auto info = db::ConnInfo::try_parse(node.conninfo, &error);
-    return info ? db::ping(*info) : db::PingStatus::kNoAttempt;
-}
+db::PingStatus ping(const metadata::NodeRecord& node) { return db::ping_conninfo(node.conninfo); }
 
 bool no_response(db::PingStatus p) {
     return p == db::PingStatus::kNoResponse || p == db::PingStatus::kNoAttempt;

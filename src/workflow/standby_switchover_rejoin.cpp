@@ -25,11 +25,7 @@ constexpr std::chrono::seconds kPollInterval{1};
 
 enum class Join { kAttached, kNoPing, kNotAttached };
 
-bool pingable(const std::string& conninfo) {
-    std::string error;
-    auto info = db::ConnInfo::try_parse(conninfo, &error);
-    return info && db::ping(*info) == db::PingStatus::kOk;
-}
+bool pingable(const std::string& conninfo) { return db::ping_conninfo(conninfo) == db::PingStatus::kOk; }
 
 bool attached_quietly(SwitchoverState& s) {
     try {

@@ -158,6 +158,8 @@ private:
 
 // PQping with repmgr's connection defaults added.
 PingStatus ping(const ConnInfo& info);
+// As ping() for a conninfo string; kNoAttempt when it cannot be parsed.
+PingStatus ping_conninfo(const std::string& conninfo);
 
 // "PQPING_OK", "PQPING_REJECT", "PQPING_NO_RESPONSE", "PQPING_NO_ATTEMPT" (as repmgr logs them).
 std::string_view ping_status_name(PingStatus status);
